@@ -1,0 +1,88 @@
+import type { Route, RequestContext } from "../../router.js";
+import { InvalidArgumentError } from "../../../lib/errors.js";
+import type { ContainersBackend } from "./backend.js";
+
+function closedPromise(ctx: RequestContext): Promise<void> {
+  const sock = ctx.upgradeSocket ?? ctx.req.socket;
+  return new Promise((resolve) => {
+    if (sock.destroyed) return resolve();
+    sock.once("close", () => resolve());
+  });
+}
+
+function stopOpts(ctx: RequestContext) {
+  const t = ctx.str("t") ?? ctx.str("timeout");
+  const timeout = t === undefined || t === "" ? undefined : Number(t);
+  if (timeout !== undefined && !Number.isFinite(timeout)) throw new InvalidArgumentError(`invalid value for t: ${t}`);
+  return { signal: ctx.str("signal") || undefined, timeout };
+}
+
+/** Container routes: decode the request, call one backend method, encode the answer. */
+export function containerRoutes(b: ContainersBackend): Route[] {
+  return [
+    { method: "GET", path: "/containers/json", handler: async (ctx) => ctx.sendJson(200, await b.list({ all: ctx.bool("all"), limit: ctx.int("limit"), size: ctx.bool("size"), filters: ctx.filters() })) },
+    {
+      method: "POST",
+      path: "/containers/create",
+      handler: async (ctx) => ctx.sendJson(201, await b.create(await ctx.json<unknown>(), ctx.str("name"))),
+    },
+    { method: "POST", path: "/containers/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
+    { method: "GET", path: "/containers/{id}/json", handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id, ctx.bool("size"))) },
+    { method: "POST", path: "/containers/{id}/start", handler: async (ctx) => (await b.start(ctx.params.id), ctx.sendStatus(204)) },
+    { method: "POST", path: "/containers/{id}/stop", handler: async (ctx) => (await b.stop(ctx.params.id, stopOpts(ctx)), ctx.sendStatus(204)) },
+    { method: "POST", path: "/containers/{id}/restart", handler: async (ctx) => (await b.restart(ctx.params.id, stopOpts(ctx)), ctx.sendStatus(204)) },
+    { method: "POST", path: "/containers/{id}/kill", handler: async (ctx) => (await b.kill(ctx.params.id, ctx.str("signal") || undefined), ctx.sendStatus(204)) },
+    {
+      method: "POST",
+      path: "/containers/{id}/rename",
+      handler: async (ctx) => (await b.rename(ctx.params.id, ctx.str("name") ?? ""), ctx.sendStatus(204)),
+    },
+    {
+      method: "DELETE",
+      path: "/containers/{id}",
+      handler: async (ctx) => (await b.remove(ctx.params.id, { force: ctx.bool("force"), volumes: ctx.bool("v") }), ctx.sendStatus(204)),
+    },
+    {
+      method: "POST",
+      path: "/containers/{id}/wait",
+      handler: async (ctx) => {
+        const condition = (ctx.str("condition") || "not-running") as "not-running" | "next-exit" | "removed";
+        if (!["not-running", "next-exit", "removed"].includes(condition)) throw new InvalidArgumentError(`invalid condition: "${condition}"`);
+        let res: ReturnType<typeof ctx.stream> | undefined;
+        const result = await b.wait(ctx.params.id, condition, () => (res = ctx.stream(200, "application/json")), closedPromise(ctx));
+        res?.end(JSON.stringify(result) + "\n");
+      },
+    },
+    {
+      method: "POST",
+      path: "/containers/{id}/attach",
+      handler: async (ctx) => {
+        const id = ctx.params.id;
+        const tty = b.isTty(id); // throws 404 before we hijack
+        const socket = ctx.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        await b.attach(id, socket, {
+          stdin: ctx.bool("stdin"), stdout: ctx.bool("stdout"), stderr: ctx.bool("stderr"), logs: ctx.bool("logs"), stream: ctx.bool("stream"),
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/containers/{id}/logs",
+      handler: async (ctx) => {
+        const id = ctx.params.id;
+        const tty = b.isTty(id);
+        const q = {
+          stdout: ctx.bool("stdout"), stderr: ctx.bool("stderr"), follow: ctx.bool("follow"), timestamps: ctx.bool("timestamps"),
+          tail: ctx.str("tail"), since: ctx.str("since"), until: ctx.str("until"),
+        };
+        const run = await b.logs(id, q);
+        const res = ctx.stream(200, tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        try {
+          await run(res, closedPromise(ctx));
+        } finally {
+          res.end();
+        }
+      },
+    },
+  ];
+}

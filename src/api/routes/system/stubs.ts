@@ -1,0 +1,31 @@
+import type { Route, RequestContext } from "../../router.js";
+import { UnavailableError } from "../../../lib/errors.js";
+
+const NOT_SWARM =
+  "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
+
+function notSwarm(): never {
+  throw new UnavailableError(NOT_SWARM);
+}
+
+/**
+ * Endpoints of features not built yet answer as Docker does with the feature
+ * off, never a bare 404: clients (compose, docker-py, test suites) probe them.
+ */
+export function stubRoutes(): Route[] {
+  const routes: Route[] = [
+    { method: "GET", path: "/plugins", handler: (ctx: RequestContext) => ctx.sendJson(200, []) },
+    { method: "GET", path: "/swarm", handler: notSwarm },
+  ];
+  for (const noun of ["nodes", "services", "tasks", "secrets", "configs"]) {
+    routes.push({ method: "GET", path: `/${noun}`, handler: notSwarm });
+    routes.push({ method: "GET", path: `/${noun}/{id}`, handler: notSwarm });
+    routes.push({ method: "POST", path: `/${noun}/create`, handler: notSwarm });
+    routes.push({ method: "DELETE", path: `/${noun}/{id}`, handler: notSwarm });
+    routes.push({ method: "POST", path: `/${noun}/{id}/update`, handler: notSwarm });
+  }
+  for (const p of ["/swarm/init", "/swarm/join", "/swarm/leave", "/swarm/update", "/swarm/unlock"]) routes.push({ method: "POST", path: p, handler: notSwarm });
+  routes.push({ method: "GET", path: "/swarm/unlockkey", handler: notSwarm });
+  routes.push({ method: "GET", path: "/services/{id}/logs", handler: notSwarm });
+  return routes;
+}

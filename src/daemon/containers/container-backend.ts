@@ -1,0 +1,142 @@
+import type { Duplex, Writable } from "node:stream";
+import type { ContainersBackend } from "../../api/routes/containers/backend.js";
+import { matchLabels, parseTimestamp, validateFilterKeys, type Filters } from "../../lib/filters.js";
+import type { ContainerService } from "./container-service.js";
+import type { CreateRequest } from "./create.js";
+import { inspectContainer } from "./inspect.js";
+import { containerSummary, selectContainers } from "./list.js";
+import { parseLogOptions, streamLogs } from "./logs.js";
+import { logPath } from "./start.js";
+import { isRunning } from "./state.js";
+import type { ContainerRecord } from "./types.js";
+
+/** Adapts the container service (lifecycle) plus read-side views to what the routes need. */
+export class ContainerBackend implements ContainersBackend {
+  constructor(
+    private readonly svc: ContainerService,
+    private readonly imageIdOf: (ref: string) => Promise<string | undefined>,
+  ) {}
+
+  private get deps() {
+    return this.svc.deps;
+  }
+
+  create(body: unknown, name: string | undefined) {
+    return this.svc.create(body as CreateRequest, name);
+  }
+  start(ref: string) {
+    return this.svc.start(ref);
+  }
+  stop(ref: string, o: { signal?: string; timeout?: number }) {
+    return this.svc.stop(ref, o);
+  }
+  kill(ref: string, signal?: string) {
+    return this.svc.kill(ref, signal);
+  }
+  restart(ref: string, o: { signal?: string; timeout?: number }) {
+    return this.svc.restart(ref, o);
+  }
+  remove(ref: string, o: { force?: boolean; volumes?: boolean }) {
+    return this.svc.remove(ref, o);
+  }
+  rename(ref: string, name: string) {
+    return this.svc.rename(ref, name);
+  }
+  wait(ref: string, condition: "not-running" | "next-exit" | "removed", registered: () => void, aborted: Promise<void>) {
+    return this.svc.wait(ref, condition, registered, aborted);
+  }
+  isTty(ref: string): boolean {
+    return !!this.svc.get(ref).config.Tty;
+  }
+
+  private async sizes(c: ContainerRecord): Promise<{ rw: number; rootFs: number }> {
+    const rw = await this.deps.rootfs.usage(c.id).catch(() => 0);
+    let lower = 0;
+    for (const d of c.layers?.lowerDirs ?? []) lower += await dirSize(d);
+    return { rw, rootFs: rw + lower };
+  }
+
+  async list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }): Promise<unknown[]> {
+    const ancestors = new Map<string, string | undefined>();
+    for (const a of opts.filters.get("ancestor") ?? []) ancestors.set(a, await this.imageIdOf(a));
+    const selected = selectContainers(this.deps.store.all(), opts, (r) => this.deps.store.find(r), (a, c) => c.image === a || (!!ancestors.get(a) && ancestors.get(a) === c.imageId));
+    const out: unknown[] = [];
+    for (const c of selected) out.push(containerSummary(c, opts.size ? await this.sizes(c) : undefined));
+    return out;
+  }
+
+  async inspect(ref: string, size: boolean): Promise<unknown> {
+    const c = this.svc.get(ref);
+    return inspectContainer(c, { containerDir: this.deps.store.dir(c.id), logPath: logPath(this.deps, c.id), graph: c.layers }, size ? await this.sizes(c) : undefined);
+  }
+
+  async attach(ref: string, socket: Duplex, o: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<void> {
+    const c = this.svc.get(ref);
+    if (o.logs) {
+      const run = await this.logs(c.id, { stdout: o.stdout, stderr: o.stderr, follow: false, timestamps: false });
+      await run(socket, Promise.resolve());
+    }
+    if (!o.stream) {
+      socket.end();
+      return;
+    }
+    this.svc.attach(c.id, socket, o);
+  }
+
+  async logs(ref: string, q: { stdout: boolean; stderr: boolean; follow: boolean; timestamps: boolean; tail?: string; since?: string; until?: string }) {
+    const c = this.svc.get(ref);
+    const opts = parseLogOptions(q, !!c.config.Tty);
+    const file = logPath(this.deps, c.id);
+    return async (out: Writable, closed: Promise<void>) => {
+      const stopped = isRunning(c.state.status)
+        ? new Promise<void>((resolve) => {
+            const live = this.svc.liveOf(c.id);
+            live.onNextExit(() => resolve());
+            live.onRemoved(() => resolve());
+          })
+        : Promise.resolve();
+      await streamLogs(file, out, opts, stopped, closed);
+    };
+  }
+
+  async prune(filters: Filters): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    validateFilterKeys(filters, ["until", "label", "label!"]);
+    const until = filters.get("until")?.[0];
+    const untilMs = until ? parseTimestamp(until) : undefined;
+    const deleted: string[] = [];
+    let space = 0;
+    for (const c of this.deps.store.all()) {
+      if (isRunning(c.state.status)) continue;
+      if (untilMs !== undefined && Date.parse(c.created) >= untilMs) continue;
+      if (!matchLabels(c.config.Labels, filters.get("label"))) continue;
+      const notLabels = filters.get("label!");
+      if (notLabels?.length && notLabels.some((l) => matchLabels(c.config.Labels, [l]))) continue;
+      space += await this.deps.rootfs.usage(c.id).catch(() => 0);
+      await this.svc.remove(c.id, {});
+      deleted.push(c.id);
+    }
+    return { ContainersDeleted: deleted, SpaceReclaimed: space };
+  }
+}
+
+async function dirSize(dir: string): Promise<number> {
+  const { promises: fs } = await import("node:fs");
+  const path = await import("node:path");
+  let total = 0;
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries;
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) total += (await fs.lstat(p)).size;
+    }
+  }
+  return total;
+}

@@ -1,0 +1,291 @@
+import { promises as fs } from "node:fs";
+import type { Duplex } from "node:stream";
+import { ConflictError, InvalidArgumentError, NotModifiedError } from "../../lib/errors.js";
+import { VALID_NAME } from "../../lib/names.js";
+import { log } from "../../lib/log.js";
+import { readExitFile, connectShim, type ExitInfo } from "../../runtime/shim/shim-client.js";
+import type { ContainerDeps } from "./deps.js";
+import { createContainer, type CreateRequest } from "./create.js";
+import { LiveContainer } from "./live.js";
+import { launchContainer, stateDir, StartError } from "./start.js";
+import { assertCanKill, assertCanRemove, assertCanStart, isRunning } from "./state.js";
+import { parseSignal } from "./signals.js";
+import type { ContainerRecord } from "./types.js";
+
+export type WaitCondition = "not-running" | "next-exit" | "removed";
+
+/**
+ * Container lifecycle: create, start, stop, kill, wait, remove, rename, attach.
+ * Records live in the ContainerStore; the runtime side (shim connection,
+ * attached clients, waiters) in one LiveContainer per container.
+ */
+export class ContainerService {
+  private readonly live = new Map<string, LiveContainer>();
+
+  constructor(readonly deps: ContainerDeps) {}
+
+  liveOf(id: string): LiveContainer {
+    let l = this.live.get(id);
+    if (!l) this.live.set(id, (l = new LiveContainer()));
+    return l;
+  }
+
+  get(ref: string): ContainerRecord {
+    return this.deps.store.get(ref);
+  }
+
+  create(body: CreateRequest, name: string | undefined) {
+    return createContainer(this.deps, body, name);
+  }
+
+  private attrs(c: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(c.config.Labels ?? {}), image: c.image, name: c.name.slice(1), ...extra };
+  }
+
+  async start(ref: string): Promise<void> {
+    const c = this.get(ref);
+    assertCanStart(c);
+    const live = this.liveOf(c.id);
+    let launched;
+    try {
+      launched = await launchContainer(this.deps, c);
+    } catch (err) {
+      if (err instanceof StartError) {
+        c.state.exitCode = err.exitCode;
+        c.state.error = err.message;
+        await this.deps.store.save(c);
+        if (c.hostConfig.AutoRemove) await this.removeRecord(c);
+      }
+      throw err;
+    }
+    const { pid, conn } = launched;
+    live.bind(conn);
+    conn.once("exit", (exit: ExitInfo) => void this.onExit(c, exit));
+    conn.once("close", () => void this.onShimClosed(c));
+    try {
+      await conn.start();
+    } catch (err) {
+      const { describeStartError } = await import("./runtime-errors.js");
+      const { message, exitCode } = describeStartError((err as Error).message, c.path);
+      c.state.exitCode = exitCode;
+      c.state.error = message;
+      await this.deps.store.save(c);
+      throw new StartError(message, exitCode);
+    }
+    c.state = {
+      ...c.state,
+      status: "running",
+      pid,
+      exitCode: 0,
+      error: "",
+      oomKilled: false,
+      startedAt: new Date().toISOString(),
+      stoppedByUser: false,
+    };
+    await this.deps.store.save(c);
+    this.deps.events.publish("container", "start", c.id, this.attrs(c));
+  }
+
+  /** Record an exit reported by the monitor, end attached streams, auto-remove. */
+  private async onExit(c: ContainerRecord, exit: ExitInfo): Promise<void> {
+    if (!this.deps.store.find(c.id) || !isRunning(c.state.status)) return;
+    const live = this.liveOf(c.id);
+    c.state = { ...c.state, status: "exited", pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
+    await this.deps.store.save(c);
+    live.unbind();
+    live.endAttachments();
+    this.deps.events.publish("container", "die", c.id, this.attrs(c, { exitCode: String(exit.exitCode) }));
+    live.notifyExit(exit);
+    if (c.hostConfig.AutoRemove) await this.removeRecord(c).catch((err) => log.warn("auto-remove failed", { id: c.id, error: String(err) }));
+  }
+
+  /** The monitor connection dropped without an exit frame: the exit file or the monitor's absence tells what happened. */
+  private async onShimClosed(c: ContainerRecord): Promise<void> {
+    if (!isRunning(c.state.status)) return;
+    const exit = await readExitFile(stateDir(this.deps, c.id));
+    if (exit) return this.onExit(c, exit);
+    // Reconnect once: a transient close while the monitor lives must not lose the container.
+    try {
+      const conn = await connectShim(stateDir(this.deps, c.id));
+      conn.subscribe();
+      const live = this.liveOf(c.id);
+      live.unbind();
+      live.bind(conn);
+      conn.once("exit", (e: ExitInfo) => void this.onExit(c, e));
+      conn.once("close", () => void this.onShimClosed(c));
+    } catch {
+      const again = await readExitFile(stateDir(this.deps, c.id));
+      await this.onExit(c, again ?? { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() });
+    }
+  }
+
+  /** Wait for the running container to exit, up to `ms` (undefined = forever). */
+  private waitExit(c: ContainerRecord, ms?: number): Promise<boolean> {
+    if (!isRunning(c.state.status)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const off = this.liveOf(c.id).onNextExit(() => {
+        if (timer) clearTimeout(timer);
+        resolve(true);
+      });
+      if (ms !== undefined) timer = setTimeout(() => (off(), resolve(false)), ms);
+    });
+  }
+
+  private signal(c: ContainerRecord, sig: number): void {
+    try {
+      process.kill(c.state.pid, sig);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  }
+
+  async kill(ref: string, signal = "SIGKILL"): Promise<void> {
+    const c = this.get(ref);
+    const sig = parseSignal(signal);
+    assertCanKill(c);
+    if (sig === 9) c.state.stoppedByUser = true;
+    this.signal(c, sig);
+    this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
+  }
+
+  async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const c = this.get(ref);
+    if (!isRunning(c.state.status)) throw new NotModifiedError(`container ${c.id} is already stopped`);
+    const sig = parseSignal(opts.signal || c.config.StopSignal || "SIGTERM");
+    const timeoutSec = opts.timeout ?? c.config.StopTimeout ?? 10;
+    c.state.stoppedByUser = true;
+    const exited = this.waitExit(c, timeoutSec < 0 ? undefined : timeoutSec * 1000);
+    this.signal(c, sig);
+    this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
+    if (!(await exited)) {
+      const killed = this.waitExit(c, 30_000);
+      this.signal(c, 9);
+      this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: "9" }));
+      if (!(await killed)) throw new ConflictError(`container ${c.id} did not exit after SIGKILL; its monitor may be stuck`);
+    }
+    this.deps.events.publish("container", "stop", c.id, this.attrs(c));
+  }
+
+  async restart(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const c = this.get(ref);
+    if (isRunning(c.state.status)) await this.stop(c.id, opts);
+    await this.start(c.id);
+    this.deps.events.publish("container", "restart", c.id, this.attrs(c));
+  }
+
+  /**
+   * Wait for a condition. `registered` fires once the waiter is in place, so
+   * the route can send its response headers first: the docker CLI waits for
+   * them before it starts the container.
+   */
+  async wait(ref: string, condition: WaitCondition, registered: () => void, aborted: Promise<void>): Promise<{ StatusCode: number; Error?: { Message: string } | null }> {
+    const c = this.get(ref);
+    const live = this.liveOf(c.id);
+    const result = () => ({ StatusCode: c.state.exitCode, Error: c.state.error ? { Message: c.state.error } : null });
+    if (condition === "not-running" && !isRunning(c.state.status)) {
+      registered();
+      return result();
+    }
+    let off = () => {};
+    const done = new Promise<void>((resolve) => {
+      off = condition === "removed" ? live.onRemoved(resolve) : live.onNextExit(() => resolve());
+    });
+    registered();
+    await Promise.race([done, aborted]);
+    off();
+    return result();
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
+    const c = this.get(ref);
+    assertCanRemove(c, !!opts.force);
+    if (isRunning(c.state.status)) {
+      const exited = this.waitExit(c, 30_000);
+      c.state.stoppedByUser = true;
+      this.signal(c, 9);
+      this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: "9" }));
+      await exited;
+    }
+    await this.removeRecord(c);
+  }
+
+  private async removeRecord(c: ContainerRecord): Promise<void> {
+    if (!this.deps.store.find(c.id)) return;
+    c.state.status = "removing";
+    await this.deps.rootfs.remove(c.id);
+    await this.deps.store.delete(c);
+    await fs.rm(stateDir(this.deps, c.id), { recursive: true, force: true });
+    this.deps.events.publish("container", "destroy", c.id, this.attrs(c));
+    const live = this.live.get(c.id);
+    this.live.delete(c.id);
+    live?.notifyRemoved();
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const c = this.get(ref);
+    if (!newName) throw new InvalidArgumentError("Neither old nor new names may be empty");
+    if (!VALID_NAME.test(newName)) throw new InvalidArgumentError(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const name = "/" + newName.replace(/^\//, "");
+    if (name === c.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
+    this.deps.store.reserveName(name, c.id);
+    const old = c.name;
+    c.name = name;
+    this.deps.store.releaseName(old, c.id);
+    await this.deps.store.save(c);
+    this.deps.events.publish("container", "rename", c.id, this.attrs(c, { oldName: old }));
+  }
+
+  /** Attach a hijacked client stream to the container's stdio. */
+  attach(ref: string, socket: Duplex, opts: { stdin: boolean; stdout: boolean; stderr: boolean }): void {
+    const c = this.get(ref);
+    const live = this.liveOf(c.id);
+    const a = { socket, stdin: opts.stdin && !!c.config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr, tty: !!c.config.Tty };
+    live.attachments.add(a);
+    const detach = () => live.attachments.delete(a);
+    socket.on("close", detach);
+    socket.on("error", detach);
+    if (a.stdin) {
+      socket.on("data", (b: Buffer) => live.writeStdin(b));
+      socket.on("end", () => {
+        if (c.config.StdinOnce) live.closeStdin();
+      });
+    } else {
+      socket.on("data", () => undefined); // keep the stream flowing so 'end' and 'close' fire
+    }
+    this.deps.events.publish("container", "attach", c.id, this.attrs(c));
+  }
+
+  /** After a daemon restart: reconnect to running containers' monitors, record exits that happened meanwhile. */
+  async restore(): Promise<void> {
+    for (const c of this.deps.store.all()) {
+      if (c.state.status === "removing") {
+        await this.removeRecord(c).catch(() => undefined);
+        continue;
+      }
+      if (!isRunning(c.state.status)) continue;
+      const dir = stateDir(this.deps, c.id);
+      try {
+        const conn = await connectShim(dir);
+        conn.subscribe();
+        this.liveOf(c.id).bind(conn);
+        conn.once("exit", (exit: ExitInfo) => void this.onExit(c, exit));
+        conn.once("close", () => void this.onShimClosed(c));
+      } catch {
+        const exit = await readExitFile(dir);
+        await this.onExit(c, exit ?? { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() });
+      }
+    }
+  }
+
+  /** Daemon shutdown without live-restore: stop every running container in parallel, each with its own timeout. */
+  async stopAll(): Promise<void> {
+    const running = this.deps.store.all().filter((c) => isRunning(c.state.status));
+    await Promise.allSettled(running.map((c) => this.stop(c.id, { timeout: Math.min(c.config.StopTimeout ?? 10, 15) })));
+  }
+
+  /** Containers using an image (for rmi's conflict check). */
+  usingImage(imageId: string): ContainerRecord | undefined {
+    return this.deps.store.all().find((c) => c.imageId === imageId);
+  }
+}

@@ -1,0 +1,133 @@
+import { InvalidArgumentError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { randomName, VALID_NAME } from "../../lib/names.js";
+import { parseSignal } from "./signals.js";
+import type { ContainerDeps } from "./deps.js";
+import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
+import { writeEtcFiles } from "./etc-files.js";
+
+export interface CreateRequest extends ContainerConfig {
+  HostConfig?: HostConfig;
+  NetworkingConfig?: unknown;
+}
+
+const KNOWN_NETWORK_MODES = /^(default|bridge|host|none|container:.+)$/;
+
+/** Merge the image's config under the user's, the way Docker's daemon does at create. */
+export function mergeImageConfig(user: ContainerConfig, image: ContainerConfig): ContainerConfig {
+  const out: ContainerConfig = { ...user };
+  // `--entrypoint ""` arrives as [""]: it means "no entrypoint", not "inherit".
+  if (out.Entrypoint && out.Entrypoint.length === 1 && out.Entrypoint[0] === "") out.Entrypoint = [];
+  if (!out.Entrypoint || out.Entrypoint.length === 0) {
+    if (!out.Cmd || out.Cmd.length === 0) out.Cmd = image.Cmd ?? null;
+    if (out.Entrypoint == null) out.Entrypoint = image.Entrypoint ?? null;
+  }
+  const env = new Map<string, string>();
+  for (const e of [...(image.Env ?? []), ...(user.Env ?? [])]) {
+    const i = e.indexOf("=");
+    env.set(i < 0 ? e : e.slice(0, i), e);
+  }
+  out.Env = [...env.values()];
+  out.WorkingDir = user.WorkingDir || image.WorkingDir || "";
+  out.User = user.User || image.User || "";
+  out.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
+  out.StopSignal = user.StopSignal || image.StopSignal || undefined;
+  const ports = { ...(image.ExposedPorts ?? {}), ...(user.ExposedPorts ?? {}) };
+  out.ExposedPorts = Object.keys(ports).length ? ports : undefined;
+  const vols = { ...(image.Volumes ?? {}), ...(user.Volumes ?? {}) };
+  out.Volumes = Object.keys(vols).length ? vols : null;
+  if (!user.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck;
+  if (!out.OnBuild) out.OnBuild = null;
+  return out;
+}
+
+/** Validate a create request and build the record; nothing is written here. */
+export async function buildContainerRecord(
+  deps: ContainerDeps,
+  body: CreateRequest,
+  requestedName: string | undefined,
+): Promise<{ record: ContainerRecord; warnings: string[] }> {
+  if (!body || typeof body !== "object") throw new InvalidArgumentError("config cannot be empty in order to create a container");
+  if (!body.Image) throw new InvalidArgumentError("No image was specified in the container configuration; pass an image name");
+  const hostConfig: HostConfig = { ...(body.HostConfig ?? {}) };
+  const warnings: string[] = [];
+
+  if (requestedName !== undefined && requestedName !== "" && !VALID_NAME.test(requestedName)) {
+    throw new InvalidArgumentError(`Invalid container name (${requestedName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  const netMode = hostConfig.NetworkMode || "default";
+  if (!KNOWN_NETWORK_MODES.test(netMode)) {
+    throw new InvalidArgumentError(`network ${netMode} not found; only bridge, host, none and container:<name> are available`);
+  }
+  hostConfig.NetworkMode = netMode === "default" ? "bridge" : netMode;
+  const policy = hostConfig.RestartPolicy?.Name ?? "";
+  if (hostConfig.AutoRemove && policy !== "" && policy !== "no") {
+    throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
+  }
+  if (!["", "no", "always", "unless-stopped", "on-failure"].includes(policy)) {
+    throw new InvalidArgumentError(`invalid restart policy '${policy}'`);
+  }
+  hostConfig.RestartPolicy = { Name: policy || "no", MaximumRetryCount: hostConfig.RestartPolicy?.MaximumRetryCount ?? 0 };
+  if (hostConfig.Runtime && !deps.runtimes[hostConfig.Runtime]) {
+    throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
+  }
+  hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
+  hostConfig.LogConfig = hostConfig.LogConfig?.Type ? hostConfig.LogConfig : { Type: "json-file", Config: {} };
+  if (body.StopSignal) parseSignal(body.StopSignal);
+
+  const image = await deps.images.resolveForContainer(body.Image);
+  const { HostConfig: _h, NetworkingConfig: _n, ...userConfig } = body;
+  const config = mergeImageConfig(userConfig, image.config);
+  config.Image = body.Image;
+  const args = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (args.length === 0) throw new InvalidArgumentError("no command specified");
+
+  const id = newId();
+  config.Hostname = config.Hostname || (hostConfig.NetworkMode === "host" ? (await import("node:os")).hostname() : id.slice(0, 12));
+  const name = "/" + (requestedName ? requestedName.replace(/^\//, "") : uniqueRandomName(deps));
+
+  const record: ContainerRecord = {
+    id,
+    name,
+    created: new Date().toISOString(),
+    image: body.Image,
+    imageId: image.id,
+    path: args[0],
+    args: args.slice(1),
+    config,
+    hostConfig,
+    state: {
+      status: "created", pid: 0, exitCode: 0, error: "", oomKilled: false,
+      startedAt: ZERO_TIME, finishedAt: ZERO_TIME, stoppedByUser: false,
+    },
+    restartCount: 0,
+    runtime: hostConfig.Runtime,
+    topChainId: image.topChainId,
+  };
+  return { record, warnings };
+}
+
+function uniqueRandomName(deps: ContainerDeps): string {
+  for (let i = 0; i < 20; i++) {
+    const n = randomName();
+    if (!deps.store.find(n)) return n;
+  }
+  return `${randomName()}${Math.floor(Math.random() * 10)}`;
+}
+
+/** Create: reserve the name, prepare the rootfs layer and etc files, persist. */
+export async function createContainer(deps: ContainerDeps, body: CreateRequest, requestedName: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+  const { record, warnings } = await buildContainerRecord(deps, body, requestedName);
+  deps.store.reserveName(record.name, record.id);
+  try {
+    record.layers = await deps.rootfs.prepare(record.id, record.topChainId);
+    await deps.store.add(record);
+    await writeEtcFiles(deps.store.dir(record.id), record);
+  } catch (err) {
+    await deps.store.delete(record).catch(() => undefined);
+    await deps.rootfs.remove(record.id).catch(() => undefined);
+    throw err;
+  }
+  deps.events.publish("container", "create", record.id, { image: record.image, name: record.name.slice(1), ...(record.config.Labels ?? {}) });
+  return { Id: record.id, Warnings: warnings };
+}

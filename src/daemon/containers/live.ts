@@ -1,0 +1,100 @@
+import type { Duplex } from "node:stream";
+import type { ShimConnection, ExitInfo } from "../../runtime/shim/shim-client.js";
+
+/** One attached client stream (POST /containers/{id}/attach). */
+export interface Attachment {
+  socket: Duplex;
+  stdout: boolean;
+  stderr: boolean;
+  stdin: boolean;
+  /** TTY streams are raw; otherwise frames carry Docker's 8-byte stdcopy header. */
+  tty: boolean;
+}
+
+type ExitListener = (exit: ExitInfo) => void;
+
+/**
+ * The in-memory, runtime side of a container: its shim connection, attached
+ * clients, stdin buffered before start, and waiters. Nothing here is
+ * persisted: after a daemon restart it is rebuilt by reconnecting to the shim.
+ */
+export class LiveContainer {
+  conn?: ShimConnection;
+  readonly attachments = new Set<Attachment>();
+  private pendingStdin: Buffer[] = [];
+  private pendingStdinClosed = false;
+  private exitListeners = new Set<ExitListener>();
+  private removedListeners = new Set<() => void>();
+  /** Resolves when the current run's exit has been recorded. */
+  stopping?: Promise<void>;
+
+  writeStdin(data: Buffer): void {
+    if (this.conn) this.conn.writeStdin(data);
+    else this.pendingStdin.push(data);
+  }
+
+  closeStdin(): void {
+    if (this.conn) this.conn.closeStdin();
+    else this.pendingStdinClosed = true;
+  }
+
+  /** Wire a fresh shim connection: flush stdin written before start, fan output out to clients. */
+  bind(conn: ShimConnection): void {
+    this.conn = conn;
+    conn.on("stdout", (b: Buffer) => this.broadcast(1, b));
+    conn.on("stderr", (b: Buffer) => this.broadcast(2, b));
+    for (const b of this.pendingStdin) conn.writeStdin(b);
+    this.pendingStdin = [];
+    if (this.pendingStdinClosed) conn.closeStdin();
+    this.pendingStdinClosed = false;
+  }
+
+  unbind(): void {
+    this.conn?.removeAllListeners("stdout");
+    this.conn?.removeAllListeners("stderr");
+    this.conn?.close();
+    this.conn = undefined;
+  }
+
+  private broadcast(stream: 1 | 2, data: Buffer): void {
+    for (const a of this.attachments) {
+      if ((stream === 1 && !a.stdout) || (stream === 2 && !a.stderr)) continue;
+      if (!a.socket.writable) continue;
+      if (a.tty) a.socket.write(data);
+      else {
+        const hdr = Buffer.alloc(8);
+        hdr[0] = stream;
+        hdr.writeUInt32BE(data.length, 4);
+        a.socket.write(Buffer.concat([hdr, data]));
+      }
+    }
+  }
+
+  /** End every attached stream (the container exited). */
+  endAttachments(): void {
+    for (const a of this.attachments) a.socket.end();
+    this.attachments.clear();
+  }
+
+  onNextExit(fn: ExitListener): () => void {
+    this.exitListeners.add(fn);
+    return () => this.exitListeners.delete(fn);
+  }
+
+  notifyExit(exit: ExitInfo): void {
+    const ls = [...this.exitListeners];
+    this.exitListeners.clear();
+    for (const fn of ls) fn(exit);
+  }
+
+  onRemoved(fn: () => void): () => void {
+    this.removedListeners.add(fn);
+    return () => this.removedListeners.delete(fn);
+  }
+
+  notifyRemoved(): void {
+    const ls = [...this.removedListeners];
+    this.removedListeners.clear();
+    for (const fn of ls) fn();
+  }
+}

@@ -1,0 +1,108 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { WharfError } from "../../lib/errors.js";
+import { buildSpec } from "../../runtime/spec/index.js";
+import { detectHostInfo } from "../../runtime/host-info.js";
+import { spawnShim, connectShim, type ShimConnection } from "../../runtime/shim/shim-client.js";
+import type { ContainerDeps } from "./deps.js";
+import { writeEtcFiles } from "./etc-files.js";
+import { describeStartError } from "./runtime-errors.js";
+import type { ContainerRecord } from "./types.js";
+
+/** Raised when the runtime refused to start the process; carries Docker's exit code. */
+export class StartError extends WharfError {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+export function stateDir(deps: ContainerDeps, id: string): string {
+  return path.join(deps.execRoot, id);
+}
+
+export function logPath(deps: ContainerDeps, id: string): string {
+  return path.join(deps.store.dir(id), `${id}-json.log`);
+}
+
+function networkFor(c: ContainerRecord, deps: ContainerDeps) {
+  const mode = c.hostConfig.NetworkMode ?? "bridge";
+  if (mode === "host") return { mode: "host" as const };
+  if (mode === "none") return { mode: "none" as const };
+  if (mode.startsWith("container:")) {
+    const other = deps.store.get(mode.slice("container:".length));
+    if (!other.state.pid) throw new WharfError(`cannot join network of a non running container: ${other.id}`);
+    return { mode: "path" as const, path: `/proc/${other.state.pid}/ns/net` };
+  }
+  // Until bridge networking lands, the default network is a private namespace with loopback only.
+  return { mode: "private" as const };
+}
+
+/**
+ * Bring a created/exited container to running: fresh bundle and state dir,
+ * OCI spec, then the monitor (which mounts the rootfs and runs the runtime's
+ * create); then `start` through the monitor. Returns the live shim connection.
+ */
+export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): Promise<{ pid: number; conn: ShimConnection }> {
+  const dir = stateDir(deps, c.id);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  const etc = await writeEtcFiles(deps.store.dir(c.id), c);
+  const layers = await deps.rootfs.prepare(c.id, c.topChainId);
+  const host = await detectHostInfo();
+  const hc = c.hostConfig;
+  const useInit = hc.Init ?? deps.initByDefault;
+  const spec = await buildSpec(
+    {
+      id: c.id,
+      rootfsPath: layers.mergedDir,
+      args: [c.path, ...c.args],
+      env: c.config.Env ?? [],
+      cwd: c.config.WorkingDir ?? "",
+      user: c.config.User ?? "",
+      groupAdd: hc.GroupAdd ?? undefined,
+      tty: !!c.config.Tty,
+      openStdin: !!c.config.OpenStdin,
+      hostname: c.config.Hostname ?? c.id.slice(0, 12),
+      domainname: c.config.Domainname ?? "",
+      network: networkFor(c, deps),
+      ipc: hc.IpcMode === "host" ? "host" : "private",
+      pid: hc.PidMode === "host" ? "host" : "private",
+      uts: hc.UTSMode === "host" ? "host" : "private",
+      privileged: !!hc.Privileged,
+      capAdd: hc.CapAdd ?? [],
+      capDrop: hc.CapDrop ?? [],
+      readonlyRootfs: !!hc.ReadonlyRootfs,
+      etcFiles: etc,
+      shmSize: hc.ShmSize || undefined,
+      cgroupsPath: `${deps.cgroupParent.replace(/\/$/, "")}/${c.id}`,
+      init: useInit ? { hostPath: deps.initPath } : undefined,
+      securityOpt: hc.SecurityOpt ?? undefined,
+      sysctls: hc.Sysctls ?? undefined,
+      ulimits: hc.Ulimits ?? undefined,
+    },
+    host,
+  );
+  await fs.writeFile(path.join(dir, "config.json"), JSON.stringify(spec));
+  const runtime = deps.runtimes[c.runtime] ?? deps.runtimes[deps.defaultRuntime];
+  let pid: number;
+  try {
+    ({ pid } = await spawnShim({
+      shimPath: deps.shimPath,
+      id: c.id,
+      bundle: dir,
+      stateDir: dir,
+      runtimePath: runtime.path,
+      runtimeRoot: path.join(deps.execRoot, "runtime-" + runtime.name),
+      logPath: logPath(deps, c.id),
+      tty: !!c.config.Tty,
+      openStdin: !!c.config.OpenStdin,
+      rootfs: { lowerDirs: layers.lowerDirs, upperDir: layers.upperDir, workDir: layers.workDir },
+    }));
+  } catch (err) {
+    const { message, exitCode } = describeStartError((err as Error).message, c.path);
+    throw new StartError(message, exitCode);
+  }
+  const conn = await connectShim(dir);
+  conn.subscribe();
+  return { pid, conn };
+}

@@ -1,0 +1,110 @@
+import { promises as fs, accessSync, constants } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomUUID } from "node:crypto";
+import { ApiServer } from "../api/server.js";
+import { containerRoutes } from "../api/routes/containers/index.js";
+import { systemRoutes } from "../api/routes/system/index.js";
+import { stubRoutes } from "../api/routes/system/stubs.js";
+import { imageRoutes } from "../api/routes/images/index.js";
+import { networkRoutes } from "../api/routes/networks/index.js";
+import { detectHostInfo } from "../runtime/host-info.js";
+import { OverlaySnapshotter } from "../snapshot/overlay-snapshotter.js";
+import { ImageService } from "./images/image-service.js";
+import type { DaemonConfig } from "./config.js";
+import { EventBus } from "./events/event-bus.js";
+import { ContainerStore } from "./containers/container-store.js";
+import { ContainerService } from "./containers/container-service.js";
+import { ContainerBackend } from "./containers/container-backend.js";
+import { chooseRuntimes } from "./runtimes.js";
+import { SystemService, WHARF_VERSION } from "./system/system-service.js";
+import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
+
+/** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
+function shimPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url)); // dist/src/daemon
+  return process.env.WHARF_SHIM ?? path.resolve(here, "../../bin/wharf-shim");
+}
+
+function initPath(cfg: DaemonConfig): string {
+  for (const p of [cfg.initPath, "/usr/bin/tini-static", "/usr/bin/tini", "/usr/bin/docker-init"]) {
+    if (!p) continue;
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return "/usr/bin/tini";
+}
+
+/** The composition root: builds every service from the config; no module singletons. */
+export class Daemon {
+  private server?: ApiServer;
+  containers!: ContainerService;
+
+  constructor(readonly config: DaemonConfig) {}
+
+  async start(): Promise<void> {
+    const cfg = this.config;
+    for (const d of [cfg.dataRoot, cfg.execRoot, path.join(cfg.dataRoot, "containers")]) await fs.mkdir(d, { recursive: true, mode: 0o710 });
+    const idFile = path.join(cfg.dataRoot, "engine-id.json");
+    let engineId = (await readJsonIfExists<{ id: string }>(idFile))?.id;
+    if (!engineId) await writeJsonAtomic(idFile, { id: (engineId = randomUUID()) });
+
+    const host = await detectHostInfo();
+    const { runtimes, defaultRuntime } = chooseRuntimes(cfg, host);
+    const events = new EventBus();
+    const store = new ContainerStore(path.join(cfg.dataRoot, "containers"));
+    await store.load();
+    const snapshotter = new OverlaySnapshotter(path.join(cfg.dataRoot, "storage", "overlay"));
+    const images = new ImageService({
+      dataRoot: cfg.dataRoot,
+      isImageInUse: (imageId: string) => store.all().find((c) => c.imageId === imageId)?.id,
+      events,
+    });
+    await images.init?.();
+    this.containers = new ContainerService({
+      store,
+      images,
+      rootfs: snapshotter,
+      events,
+      execRoot: cfg.execRoot,
+      shimPath: shimPath(),
+      runtimes,
+      defaultRuntime,
+      initPath: initPath(cfg),
+      initByDefault: cfg.init,
+      cgroupParent: cfg.cgroupParent,
+    });
+    await this.containers.restore();
+    const system = new SystemService({
+      config: cfg, events, containers: store, imageCount: async () => images.count(), runtimes, defaultRuntime, daemonId: engineId,
+    });
+    const imageIdOf = async (ref: string) => {
+      try {
+        return (await images.resolveForContainer(ref)).id;
+      } catch {
+        return undefined;
+      }
+    };
+    this.server = new ApiServer({
+      hosts: cfg.hosts,
+      serverHeader: `Docker/${WHARF_VERSION} (linux)`,
+      routes: [
+        ...systemRoutes(system),
+        ...containerRoutes(new ContainerBackend(this.containers, imageIdOf)),
+        ...imageRoutes(images),
+        ...networkRoutes(),
+        ...stubRoutes(),
+      ],
+    });
+    await this.server.listen();
+  }
+
+  async stop(stopContainers: boolean): Promise<void> {
+    await this.server?.close();
+    if (stopContainers && this.containers) await this.containers.stopAll();
+  }
+}

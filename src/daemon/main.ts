@@ -1,0 +1,88 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { loadDaemonConfig, DEFAULT_SOCKET } from "./config.js";
+import { lockDataRoot } from "./data-root-lock.js";
+import { Daemon } from "./daemon.js";
+import { log, setLogLevel } from "../lib/log.js";
+import { errorMessage } from "../lib/errors.js";
+
+const HELP = `Usage:	wharf daemon [OPTIONS]
+
+A self-sufficient runtime for containers (Docker-compatible)
+
+Options:
+      --add-runtime name=path   Register an additional OCI compatible runtime
+      --bip string              Specify default-bridge IP
+  -b, --bridge string           Attach containers to a network bridge
+      --cgroup-parent string    Set parent cgroup for all containers (default "/wharf")
+      --config-file string      Daemon configuration file (default "/etc/wharf/daemon.json")
+      --data-root string        Root directory of persistent state (default "/var/lib/wharf")
+  -D, --debug                   Enable debug mode
+      --default-runtime string  Default OCI runtime for containers (crun or runc)
+      --exec-root string        Root directory for execution state files (default "/var/run/wharf")
+  -H, --host list               Daemon socket(s) to connect to (default unix://${DEFAULT_SOCKET})
+      --init                    Run an init in the container to forward signals and reap processes
+      --insecure-registry list  Enable insecure registry communication
+      --iptables                Enable addition of iptables rules (default true)
+      --live-restore            Keep containers running when the daemon stops
+      --log-driver string       Default driver for container logs (default "json-file")
+      --log-opt map             Default log driver options for containers
+  -p, --pidfile string          Path to use for daemon PID file (default "/var/run/wharf.pid")
+      --registry-mirror list    Preferred registry mirror
+      --tlsverify               Use TLS and verify the remote
+      --userland-proxy          Use userland proxy for loopback traffic (default true)
+`;
+
+/** `wharf daemon`: run the Engine API server until SIGTERM/SIGINT. */
+export async function runDaemon(args: string[]): Promise<void> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let cfg;
+  try {
+    cfg = await loadDaemonConfig(args);
+  } catch (err) {
+    process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
+    process.exit(125);
+  }
+  if (cfg.logLevel) setLogLevel(cfg.logLevel as "debug");
+  if (cfg.debug) setLogLevel("debug");
+  if (cfg.hosts.length === 0) cfg.hosts = [`unix://${DEFAULT_SOCKET}`];
+  await fs.mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 });
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockDataRoot(cfg.dataRoot);
+  } catch (err) {
+    process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
+  const daemon = new Daemon(cfg);
+  try {
+    await daemon.start();
+  } catch (err) {
+    await unlock();
+    process.stderr.write(`wharf daemon: failed to start: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
+  await fs.mkdir(path.dirname(cfg.pidfile), { recursive: true });
+  await fs.writeFile(cfg.pidfile, String(process.pid));
+  log.info("API listen", { hosts: cfg.hosts.join(","), dataRoot: cfg.dataRoot, pid: process.pid });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    // Like dockerd: without --live-restore, running containers are stopped with the daemon.
+    // (With it, they keep running under their monitors and a restarted daemon reconnects.)
+    await daemon.stop(!cfg.liveRestore).catch(() => undefined);
+    await fs.rm(cfg.pidfile, { force: true });
+    await unlock();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("uncaughtException", (err) => log.error("uncaught exception", { error: err.stack ?? String(err) }));
+  process.on("unhandledRejection", (err) => log.error("unhandled rejection", { error: (err as Error)?.stack ?? String(err) }));
+}

@@ -1,0 +1,33 @@
+/**
+ * Domain error kinds. Code below api/ throws these; api/errors.ts maps each
+ * kind to an HTTP status once, and the CLI maps API errors back to exit codes.
+ * Messages follow Docker's wording and tell the user what to do.
+ */
+export class WharfError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+/** 400: the request is malformed or a parameter is invalid. */
+export class InvalidArgumentError extends WharfError {}
+/** 404: the named object does not exist. */
+export class NotFoundError extends WharfError {}
+/** 409: the object exists but its state forbids the operation. */
+export class ConflictError extends WharfError {}
+/** 304: the operation is a no-op (container already started/stopped). */
+export class NotModifiedError extends WharfError {}
+/** 401: credentials missing or rejected. */
+export class UnauthorizedError extends WharfError {}
+/** 403: the operation is forbidden. */
+export class ForbiddenError extends WharfError {}
+/** 501: wharf does not implement this yet. */
+export class NotImplementedError extends WharfError {}
+/** 503: the subsystem is not available (e.g. swarm inactive). */
+export class UnavailableError extends WharfError {}
+/** 413: request body too large. */
+export class TooLargeError extends WharfError {}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { promises as fs, existsSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const WHARF = path.join(REPO, "bin", "wharf");
+export const BUSYBOX_TAR = path.join(REPO, "build", "busybox.tar");
+
+export function uniqueName(prefix = "t"): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Wait for a condition, polling; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json<T = any>(): T;
+}
+
+/** A raw Engine API request over the daemon's unix socket. */
+export function api(socketPath: string, method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+    const req = http.request(
+      { socketPath, method, path: urlPath, headers: { ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Run a command with a bounded time; never inherits the test's stdin. */
+export function run(cmd: string, args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+
+/**
+ * A private wharf daemon for one test file: its own data-root, exec-root,
+ * socket, pidfile and cgroup parent, seeded with busybox:latest. `kill9` and
+ * `restart` simulate a crash; `stop` cleans everything up.
+ */
+export class TestDaemon {
+  readonly id = randomBytes(3).toString("hex");
+  readonly base = `/tmp/wharf-test-${this.id}`;
+  readonly dataRoot = `${this.base}/root`;
+  /** Short: unix socket paths under it must stay below 108 bytes. */
+  readonly execRoot = `/run/wt-${this.id}`;
+  readonly socket = `/run/wt-${this.id}.sock`;
+  readonly pidfile = `${this.base}/wharf.pid`;
+  readonly cgroupParent = `/wharf-test-${this.id}`;
+  readonly logFile = `${this.base}/daemon.log`;
+  proc?: ChildProcess;
+
+  get host(): string {
+    return `unix://${this.socket}`;
+  }
+
+  /** Environment for the docker CLI and wharf's CLI pointing at this daemon. */
+  get env(): Record<string, string> {
+    return { DOCKER_HOST: this.host, DOCKER_CONFIG: `${this.base}/docker-config` };
+  }
+
+  async start(extraArgs: string[] = []): Promise<void> {
+    await fs.mkdir(this.base, { recursive: true });
+    await fs.mkdir(`${this.base}/docker-config`, { recursive: true });
+    const log = await fs.open(this.logFile, "a");
+    this.proc = spawn(
+      process.execPath,
+      [WHARF, "daemon", "-H", this.host, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--pidfile", this.pidfile, "--cgroup-parent", this.cgroupParent, ...extraArgs],
+      { stdio: ["ignore", log.fd, log.fd], detached: false },
+    );
+    await log.close();
+    const proc = this.proc;
+    let exited = false;
+    proc.once("exit", () => (exited = true));
+    await waitFor(`daemon ${this.id} to answer /_ping (log: ${this.logFile})`, async () => {
+      if (exited) throw new Error(`daemon exited: ${await fs.readFile(this.logFile, "utf8")}`);
+      return (await api(this.socket, "GET", "/_ping")).status === 200;
+    });
+  }
+
+  async seedBusybox(): Promise<void> {
+    if (!existsSync(BUSYBOX_TAR)) throw new Error(`${BUSYBOX_TAR} is missing: run scripts/setup.sh`);
+    const tar = await fs.readFile(BUSYBOX_TAR);
+    const changes = encodeURIComponent('CMD ["sh"]');
+    const r = await api(this.socket, "POST", `/images/create?fromSrc=-&repo=busybox&tag=latest&changes=${changes}`, tar, { "Content-Type": "application/x-tar" });
+    if (r.status !== 200 || r.body.includes("errorDetail")) throw new Error(`seeding busybox failed: ${r.status} ${r.body}`);
+  }
+
+  /** SIGKILL the daemon (containers and their monitors keep running). */
+  async kill9(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const gone = new Promise((r) => p.once("exit", r));
+    p.kill("SIGKILL");
+    await gone;
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (p && p.exitCode === null && p.signalCode === null) {
+      const gone = new Promise((r) => p.once("exit", r));
+      p.kill("SIGTERM");
+      const t = setTimeout(() => p.kill("SIGKILL"), 30_000);
+      await gone;
+      clearTimeout(t);
+    }
+    await cleanupLeftovers(this);
+  }
+}
+
+/** Remove whatever a test daemon left: monitors, mounts, cgroups, dirs. */
+async function cleanupLeftovers(d: TestDaemon): Promise<void> {
+  const { execFileSync } = await import("node:child_process");
+  try {
+    execFileSync("sh", ["-c", `pkill -9 -f 'wharf-shim.*${d.execRoot}' ; true`]);
+    const mounts = (await fs.readFile("/proc/self/mountinfo", "utf8")).split("\n").map((l) => l.split(" ")[4]).filter((m) => m && (m.startsWith(d.base) || m.startsWith(d.execRoot)));
+    for (const m of mounts.reverse()) execFileSync("umount", ["-l", m], { stdio: "ignore" });
+  } catch {
+    /* best effort */
+  }
+  for (const ctrl of await fs.readdir("/sys/fs/cgroup").catch(() => [] as string[])) {
+    const dir = `/sys/fs/cgroup/${ctrl}${d.cgroupParent}`;
+    for (const sub of await fs.readdir(dir).catch(() => [] as string[])) await fs.rmdir(`${dir}/${sub}`).catch(() => undefined);
+    await fs.rmdir(dir).catch(() => undefined);
+  }
+  await fs.rm(d.base, { recursive: true, force: true }).catch(() => undefined);
+  await fs.rm(d.execRoot, { recursive: true, force: true }).catch(() => undefined);
+  await fs.rm(d.socket, { force: true });
+}
+
+export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {
+  const d = new TestDaemon();
+  await d.start(extraArgs);
+  await d.seedBusybox();
+  return d;
+}
