@@ -1,0 +1,11 @@
+export * from "./types.js";
+export { buildSpec, type SpecInput, type NetworkSpec } from "./build-spec.js";
+export { CAPABILITY_NAMES, DEFAULT_CAPABILITIES, normalizeCapabilities, resolveCapabilities } from "./capabilities.js";
+export { DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE, defaultDeviceRules, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths } from "./defaults.js";
+export { buildRlimits, validateSysctls, type Ulimit } from "./limits.js";
+export { INIT_PATH_IN_CONTAINER } from "./mounts.js";
+export { convertProfile, loadDefaultProfile, parseProfile, type SeccompProfile } from "./seccomp.js";
+export { parseSecurityOpts, type SecurityOptions } from "./security-opts.js";
+export { resolveUser, resolveUserIn, type ResolvedUser } from "./user.js";
+export { specDataPath } from "./spec-data.js";
+export { detectHostInfo, type HostInfo } from "../host-info.js";
