@@ -9,13 +9,13 @@ import { stubRoutes } from "../api/routes/system/stubs.js";
 import { imageRoutes } from "../api/routes/images/index.js";
 import { networkRoutes } from "../api/routes/networks/index.js";
 import { detectHostInfo } from "../runtime/host-info.js";
-import { OverlaySnapshotter } from "../snapshot/overlay-snapshotter.js";
 import { ImageService } from "./images/image-service.js";
 import type { DaemonConfig } from "./config.js";
 import { EventBus } from "./events/event-bus.js";
 import { ContainerStore } from "./containers/container-store.js";
 import { ContainerService } from "./containers/container-service.js";
 import { ContainerBackend } from "./containers/container-backend.js";
+import { isRunning } from "./containers/state.js";
 import { chooseRuntimes } from "./runtimes.js";
 import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
@@ -58,13 +58,15 @@ export class Daemon {
     const events = new EventBus();
     const store = new ContainerStore(path.join(cfg.dataRoot, "containers"));
     await store.load();
-    const snapshotter = new OverlaySnapshotter(path.join(cfg.dataRoot, "storage", "overlay"));
     const images = new ImageService({
       dataRoot: cfg.dataRoot,
-      isImageInUse: (imageId: string) => store.all().find((c) => c.imageId === imageId)?.id,
-      events,
+      isImageInUse: (imageId: string) => {
+        const c = store.all().find((x) => x.imageId === imageId);
+        return c && { containerId: c.id, running: isRunning(c.state.status) };
+      },
+      onEvent: (action, id, attrs) => events.publish("image", action, id, attrs),
     });
-    await images.init?.();
+    const snapshotter = images.snapshotter;
     this.containers = new ContainerService({
       store,
       images,
@@ -80,7 +82,7 @@ export class Daemon {
     });
     await this.containers.restore();
     const system = new SystemService({
-      config: cfg, events, containers: store, imageCount: async () => images.count(), runtimes, defaultRuntime, daemonId: engineId,
+      config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
     });
     const imageIdOf = async (ref: string) => {
       try {
