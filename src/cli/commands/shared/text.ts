@@ -1,0 +1,76 @@
+/**
+ * Small text helpers matching the Go functions docker's formatters use:
+ * strconv.Quote, stringid.TruncateID, formatter.Ellipsis, time.Time.String.
+ */
+
+/** Go's strconv.Quote: printable Unicode stays, control characters are escaped. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === '"' || ch === "\\") out += "\\" + ch;
+    else if (ch === "\x07") out += "\\a";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\v") out += "\\v";
+    else if (cp < 0x20 || cp === 0x7f) out += "\\x" + cp.toString(16).padStart(2, "0");
+    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0xfffd) out += cp === 0xfffd ? ch : "\\u" + cp.toString(16).padStart(4, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** Strip an algorithm prefix and keep 12 characters (docker's short ID). */
+export function truncateId(id: string): string {
+  const colon = id.indexOf(":");
+  const hex = colon >= 0 ? id.slice(colon + 1) : id;
+  return hex.length > 12 ? hex.slice(0, 12) : hex;
+}
+
+/** Cut to `max` characters, the last being "…" (ASCII-width approximation of docker's Ellipsis). */
+export function ellipsis(s: string, max: number): string {
+  if (max <= 0) return "";
+  const chars = Array.from(s);
+  if (max === 1) return chars[0] ?? "";
+  if (chars.length <= max) return s;
+  return chars.slice(0, max - 1).join("") + "…";
+}
+
+/** Go's time.Time.String() for a whole-second unix time in the local zone: "2006-01-02 15:04:05 -0700 MST". */
+export function goTimeString(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  const offMin = -d.getTimezoneOffset();
+  const sign = offMin >= 0 ? "+" : "-";
+  const off = `${sign}${p(Math.floor(Math.abs(offMin) / 60))}${p(Math.abs(offMin) % 60)}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${off} ${zoneName(d, offMin)}`;
+}
+
+function zoneName(d: Date, offMin: number): string {
+  if (offMin === 0 && (process.env.TZ ?? "UTC").match(/^(UTC|Etc\/UTC|UTC0|)$/)) return "UTC";
+  const part = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d).find((x) => x.type === "timeZoneName");
+  return part?.value ?? "UTC";
+}
+
+/** Go's `%.Ng` for sizes: N significant digits, no trailing zeros. */
+export function goFloatG(v: number, precision: number): string {
+  if (v === 0) return "0";
+  const s = v.toPrecision(precision);
+  if (s.includes("e")) return s;
+  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
+/** units.HumanSizeWithPrecision: decimal units (kB, MB, ...). */
+export function humanSizeWithPrecision(bytes: number, precision: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${goFloatG(v, precision)}${units[i]}`;
+}

@@ -1,0 +1,121 @@
+import type { CommandModule } from "./context.js";
+
+/**
+ * Which module implements which command, loaded with dynamic import() only
+ * when invoked so `wharf <cmd>` starts fast. Top-level shortcuts (`ps`,
+ * `run`, `rmi`, ...) resolve to the same modules as their management form.
+ */
+type Loader = () => Promise<CommandModule>;
+interface Entry {
+  load: Loader;
+  short: string;
+  hidden?: boolean;
+}
+
+const c = {
+  run: { load: () => import("./commands/container/run.js"), short: "Create and run a new container from an image" },
+  create: { load: () => import("./commands/container/create.js"), short: "Create a new container" },
+  start: { load: () => import("./commands/container/start.js"), short: "Start one or more stopped containers" },
+  stop: { load: () => import("./commands/container/stop.js"), short: "Stop one or more running containers" },
+  kill: { load: () => import("./commands/container/kill.js"), short: "Kill one or more running containers" },
+  restart: { load: () => import("./commands/container/restart.js"), short: "Restart one or more containers" },
+  rm: { load: () => import("./commands/container/rm.js"), short: "Remove one or more containers" },
+  ls: { load: () => import("./commands/container/ps.js"), short: "List containers" },
+  logs: { load: () => import("./commands/container/logs.js"), short: "Fetch the logs of a container" },
+  wait: { load: () => import("./commands/container/wait.js"), short: "Block until one or more containers stop, then print their exit codes" },
+  rename: { load: () => import("./commands/container/rename.js"), short: "Rename a container" },
+  inspect: { load: () => import("./commands/container/inspect.js"), short: "Display detailed information on one or more containers" },
+  prune: { load: () => import("./commands/container/prune.js"), short: "Remove all stopped containers" },
+} satisfies Record<string, Entry>;
+
+const i = {
+  ls: { load: () => import("./commands/image/ls.js"), short: "List images" },
+  rm: { load: () => import("./commands/image/rm.js"), short: "Remove one or more images" },
+  tag: { load: () => import("./commands/image/tag.js"), short: "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE" },
+  import: { load: () => import("./commands/image/import.js"), short: "Import the contents from a tarball to create a filesystem image" },
+  inspect: { load: () => import("./commands/image/inspect.js"), short: "Display detailed information on one or more images" },
+  prune: { load: () => import("./commands/image/prune.js"), short: "Remove unused images" },
+  pull: { load: () => import("./commands/image/pull.js"), short: "Download an image from a registry" },
+} satisfies Record<string, Entry>;
+
+const s = {
+  info: { load: () => import("./commands/system/info.js"), short: "Display system-wide information" },
+  version: { load: () => import("./commands/system/version.js"), short: "Show the Docker version information" },
+  inspect: { load: () => import("./commands/system/inspect.js"), short: "Return low-level information on Docker objects" },
+} satisfies Record<string, Entry>;
+
+export const GROUPS: Record<string, { short: string; commands: Record<string, Entry>; aliases: Record<string, string> }> = {
+  container: {
+    short: "Manage containers",
+    commands: { create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
+    aliases: { ps: "ls", list: "ls", remove: "rm" },
+  },
+  image: {
+    short: "Manage images",
+    commands: { import: i.import, inspect: i.inspect, ls: i.ls, prune: i.prune, pull: i.pull, rm: i.rm, tag: i.tag },
+    aliases: { list: "ls", remove: "rm" },
+  },
+  system: {
+    short: "Manage Docker",
+    commands: { info: s.info },
+    aliases: {},
+  },
+};
+
+/** Top-level commands; a string value points at "group sub". */
+export const TOP: Record<string, Entry | string> = {
+  run: "container run",
+  create: "container create",
+  start: "container start",
+  stop: "container stop",
+  kill: "container kill",
+  restart: "container restart",
+  rm: "container rm",
+  ps: "container ls",
+  logs: "container logs",
+  wait: "container wait",
+  rename: "container rename",
+  images: "image ls",
+  rmi: "image rm",
+  tag: "image tag",
+  import: "image import",
+  pull: "image pull",
+  info: "system info",
+  version: s.version,
+  inspect: s.inspect,
+};
+
+export interface Resolved {
+  /** Path as invoked ("ps", "container ls"). */
+  path: string;
+  entry: Entry;
+  rest: string[];
+}
+
+/** Resolve argv (after global flags) to a command entry; undefined when unknown. */
+export function resolveCommand(argv: string[]): Resolved | { group: string } | undefined {
+  const [first, second] = argv;
+  const group = GROUPS[first];
+  if (group) {
+    if (second === undefined || second.startsWith("-")) return { group: first };
+    const name = group.aliases[second] ?? second;
+    const entry = group.commands[name];
+    if (!entry) return undefined;
+    return { path: `${first} ${second}`, entry, rest: argv.slice(2) };
+  }
+  const top = TOP[first];
+  if (top === undefined) return undefined;
+  if (typeof top === "string") {
+    const [g, sub] = top.split(" ");
+    return { path: first, entry: GROUPS[g].commands[sub], rest: argv.slice(1) };
+  }
+  return { path: first, entry: top, rest: argv.slice(1) };
+}
+
+export function groupHelp(prog: string, name: string): string {
+  const g = GROUPS[name];
+  const names = Object.keys(g.commands).sort();
+  const width = Math.max(12, ...names.map((n) => n.length + 1));
+  const lines = names.map((n) => `  ${n.padEnd(width)}${g.commands[n].short}`);
+  return `Usage:  ${prog} ${name} COMMAND\n\n${g.short}\n\nCommands:\n${lines.join("\n")}\n\nRun '${prog} ${name} COMMAND --help' for more information on a command.\n`;
+}
