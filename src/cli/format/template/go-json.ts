@@ -122,6 +122,9 @@ export function goJsonMarshal(v: unknown, opts: { escapeHTML: boolean; indent?: 
       if (x.length === 0) return "[]";
       return "[" + x.map((e) => nl + enc(e, depth + 1)).join(",") + close + "]";
     }
+    // docker/cli marshals formatter contexts with json.Marshal (marshalMap), which escapes <, > and &,
+    // even when the surrounding encoder does not.
+    if (formatContexts.has(x as object) && !opts.escapeHTML) return goJsonMarshal(x, { ...opts, escapeHTML: true });
     const entries = entriesOf(x as object);
     if (entries.length === 0) return "{}";
     return "{" + entries.map(([k, e]) => nl + goJsonString(k, opts.escapeHTML) + sep + enc(e, depth + 1)).join(",") + close + "}";
