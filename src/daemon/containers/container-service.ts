@@ -182,7 +182,9 @@ export class ContainerService {
   async wait(ref: string, condition: WaitCondition, registered: () => void, aborted: Promise<void>): Promise<{ StatusCode: number; Error?: { Message: string } | null }> {
     const c = this.get(ref);
     const live = this.liveOf(c.id);
-    const result = () => ({ StatusCode: c.state.exitCode, Error: c.state.error ? { Message: c.state.error } : null });
+    // dockerd answers a wait with Error null even when the start failed (the start call reports that);
+    // the docker CLI would print a second "Error waiting for container" line otherwise.
+    const result = () => ({ StatusCode: c.state.exitCode, Error: null });
     if (condition === "not-running" && !isRunning(c.state.status)) {
       registered();
       return result();
