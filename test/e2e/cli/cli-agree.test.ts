@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { before, after, describe, test } from "node:test";
+import { run, startTestDaemon, uniqueName, WHARF, type TestDaemon } from "../../helpers/daemon.js";
+
+/**
+ * Byte-for-byte agreement between the real docker CLI and wharf's CLI against
+ * the same wharf daemon, holding created, running and exited containers.
+ * Point WHARF_ORACLE_HOST at a dockerd instead to check the CLI against Docker.
+ */
+describe("docker CLI and wharf CLI print the same bytes", () => {
+  let d: TestDaemon | undefined;
+  let host: string;
+  const names = [uniqueName("agree-run"), uniqueName("agree-exit"), uniqueName("agree-new")];
+
+  before(async () => {
+    if (process.env.WHARF_ORACLE_HOST) host = process.env.WHARF_ORACLE_HOST;
+    else {
+      d = await startTestDaemon();
+      host = d.host;
+    }
+    const env = { DOCKER_HOST: host };
+    assert.equal((await run("docker", ["run", "-d", "--name", names[0], "-l", "tier=web", "busybox", "sleep", "300"], { env })).code, 0);
+    assert.equal((await run("docker", ["run", "--name", names[1], "busybox", "sh", "-c", "exit 2"], { env })).code, 2);
+    assert.equal((await run("docker", ["create", "--name", names[2], "busybox", "echo", "a long command line that the table truncates"], { env })).code, 0);
+  });
+  after(async () => {
+    await run("docker", ["rm", "-f", ...names], { env: { DOCKER_HOST: host } });
+    await d?.stop();
+  });
+
+  function both(args: string[]) {
+    const env = { ...process.env, DOCKER_HOST: host, TZ: "UTC" };
+    const dk = spawnSync("docker", args, { env, encoding: "utf8", timeout: 30_000 });
+    const wh = spawnSync(process.execPath, [WHARF, ...args], { env, encoding: "utf8", timeout: 30_000 });
+    const clean = (s: string) => s.replace(/^WARNING: IPv4 forwarding.*\n/gm, "");
+    return {
+      docker: { out: dk.stdout.replaceAll("docker", "wharf"), err: clean(dk.stderr).replaceAll("docker", "wharf"), code: dk.status },
+      wharf: { out: wh.stdout, err: clean(wh.stderr), code: wh.status },
+    };
+  }
+
+  const cases: string[][] = [
+    ["ps"], ["ps", "-a"], ["ps", "-a", "-s"], ["ps", "-a", "--no-trunc"], ["ps", "-aq"], ["ps", "-l"], ["ps", "-n", "2"],
+    ["ps", "-a", "--format", "json"], ["ps", "-a", "--format", "{{.ID}} {{.Names}} {{.Label \"tier\"}}"], ["ps", "-a", "-f", "status=exited"],
+    ["ps", "-a", "-f", "label=tier=web", "--format", "table {{.Names}}\t{{.Status}}"],
+    ["images"], ["images", "-q"], ["images", "--digests"], ["images", "--no-trunc"],
+    ["inspect", "busybox"], ["inspect", "-f", "{{.Config.Cmd}}", "busybox"], ["inspect", "nope-x"],
+    ["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", names[1]], ["inspect", "--type", "image", names[0]],
+    ["rm", "nope-x"], ["run", "--foo"], ["run"], ["rename", "a"], ["ps", "--foo"], ["stop", "nope-x"], ["logs", names[1]],
+    ["run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"],
+    ["run", "--rm", "busybox", "nosuchcmd"],
+    ["run", "--rm", "busybox", "/nonexistent"],
+  ];
+
+  for (const args of cases) {
+    test(`agree: ${args.join(" ")}`, () => {
+      let r = both(args);
+      // A relative time ("2 seconds ago") may tick between the two runs: compare once more before failing.
+      if (r.wharf.out !== r.docker.out) r = both(args);
+      // docker orders one image's repositories by Go map iteration (random): compare image rows as a set
+      const rows = (s: string) => (args[0] === "images" ? s.split("\n").sort().join("\n") : s);
+      assert.equal(rows(r.wharf.out), rows(r.docker.out));
+      assert.equal(r.wharf.err, r.docker.err);
+      assert.equal(r.wharf.code, r.docker.code);
+    });
+  }
+});
