@@ -26,6 +26,11 @@ const c = {
   rename: { load: () => import("./commands/container/rename.js"), short: "Rename a container" },
   inspect: { load: () => import("./commands/container/inspect.js"), short: "Display detailed information on one or more containers" },
   prune: { load: () => import("./commands/container/prune.js"), short: "Remove all stopped containers" },
+  exec: { load: () => import("./commands/container/exec.js"), short: "Execute a command in a running container" },
+  attach: { load: () => import("./commands/container/attach.js"), short: "Attach local standard input, output, and error streams to a running container" },
+  pause: { load: () => import("./commands/container/pause.js"), short: "Pause all processes within one or more containers" },
+  unpause: { load: () => import("./commands/container/unpause.js"), short: "Unpause all processes within one or more containers" },
+  top: { load: () => import("./commands/container/top.js"), short: "Display the running processes of a container" },
 } satisfies Record<string, Entry>;
 
 const i = {
@@ -42,12 +47,13 @@ const s = {
   info: { load: () => import("./commands/system/info.js"), short: "Display system-wide information" },
   version: { load: () => import("./commands/system/version.js"), short: "Show the Docker version information" },
   inspect: { load: () => import("./commands/system/inspect.js"), short: "Return low-level information on Docker objects" },
+  events: { load: () => import("./commands/system/events.js"), short: "Get real time events from the server" },
 } satisfies Record<string, Entry>;
 
 export const GROUPS: Record<string, { short: string; commands: Record<string, Entry>; aliases: Record<string, string> }> = {
   container: {
     short: "Manage containers",
-    commands: { create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
+    commands: { attach: c.attach, exec: c.exec, pause: c.pause, unpause: c.unpause, top: c.top, create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
     aliases: { ps: "ls", list: "ls", remove: "rm" },
   },
   image: {
@@ -57,7 +63,7 @@ export const GROUPS: Record<string, { short: string; commands: Record<string, En
   },
   system: {
     short: "Manage Docker",
-    commands: { info: s.info },
+    commands: { info: s.info, events: s.events },
     aliases: {},
   },
 };
@@ -65,6 +71,12 @@ export const GROUPS: Record<string, { short: string; commands: Record<string, En
 /** Top-level commands; a string value points at "group sub". */
 export const TOP: Record<string, Entry | string> = {
   run: "container run",
+  exec: "container exec",
+  attach: "container attach",
+  pause: "container pause",
+  unpause: "container unpause",
+  top: "container top",
+  events: "system events",
   create: "container create",
   start: "container start",
   stop: "container stop",

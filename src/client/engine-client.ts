@@ -137,6 +137,41 @@ export class EngineClient {
     return this.jsonCall("POST", "/containers/prune", { query: { filters: encodeFilters(filters) } });
   }
 
+  async containerPause(id: string): Promise<void> {
+    await this.call("POST", `/containers/${enc(id)}/pause`);
+  }
+  async containerUnpause(id: string): Promise<void> {
+    await this.call("POST", `/containers/${enc(id)}/unpause`);
+  }
+  async containerTop(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    return this.get(`/containers/${enc(id)}/top`, { ps_args: psArgs || undefined });
+  }
+  async containerResize(id: string, h: number, w: number): Promise<void> {
+    await this.call("POST", `/containers/${enc(id)}/resize`, { query: { h, w } });
+  }
+
+  // ---- exec ----
+  async execCreate(id: string, body: JsonObject): Promise<{ Id: string }> {
+    return this.jsonCall("POST", `/containers/${enc(id)}/exec`, { body });
+  }
+  async execStartDetached(execId: string, tty: boolean): Promise<void> {
+    await this.call("POST", `/exec/${enc(execId)}/start`, { body: { Detach: true, Tty: tty } });
+  }
+  async execStartAttached(execId: string, tty: boolean): Promise<Duplex> {
+    return this.transport.hijack("POST", await this.path(`/exec/${enc(execId)}/start`), { body: { Detach: false, Tty: tty } });
+  }
+  async execInspect(execId: string): Promise<JsonObject> {
+    return this.get(`/exec/${enc(execId)}/json`);
+  }
+  async execResize(execId: string, h: number, w: number): Promise<void> {
+    await this.call("POST", `/exec/${enc(execId)}/resize`, { query: { h, w } });
+  }
+
+  // ---- system ----
+  async events(o: { since?: string; until?: string; filters?: FilterArgs }): Promise<IncomingMessage> {
+    return this.stream("GET", "/events", { query: { since: o.since, until: o.until, filters: encodeFilters(o.filters) } });
+  }
+
   // ---- images ----
   async imageList(o: { all?: boolean; digests?: boolean; filters?: FilterArgs; sharedSize?: boolean }): Promise<ImageSummary[]> {
     return this.get("/images/json", { all: o.all || undefined, digests: o.digests || undefined, filters: encodeFilters(o.filters), "shared-size": o.sharedSize || undefined });

@@ -8,6 +8,8 @@ import { systemRoutes } from "../api/routes/system/index.js";
 import { stubRoutes } from "../api/routes/system/stubs.js";
 import { imageRoutes } from "../api/routes/images/index.js";
 import { networkRoutes } from "../api/routes/networks/index.js";
+import { execRoutes } from "../api/routes/exec/index.js";
+import { ExecService } from "./exec/exec-service.js";
 import { detectHostInfo } from "../runtime/host-info.js";
 import { ImageService } from "./images/image-service.js";
 import type { DaemonConfig } from "./config.js";
@@ -55,7 +57,8 @@ export class Daemon {
 
     const host = await detectHostInfo();
     const { runtimes, defaultRuntime } = chooseRuntimes(cfg, host);
-    const events = new EventBus();
+    const events = new EventBus(path.join(cfg.dataRoot, "events.jsonl"));
+    await events.load();
     const store = new ContainerStore(path.join(cfg.dataRoot, "containers"));
     await store.load();
     const images = new ImageService({
@@ -65,6 +68,7 @@ export class Daemon {
         return c && { containerId: c.id, running: isRunning(c.state.status) };
       },
       onEvent: (action, id, attrs) => events.publish("image", action, id, attrs),
+      registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
     });
     const snapshotter = images.snapshotter;
     this.containers = new ContainerService({
@@ -97,6 +101,7 @@ export class Daemon {
       routes: [
         ...systemRoutes(system),
         ...containerRoutes(new ContainerBackend(this.containers, imageIdOf)),
+        ...execRoutes(new ExecService(this.containers)),
         ...imageRoutes(images),
         ...networkRoutes(),
         ...stubRoutes(),

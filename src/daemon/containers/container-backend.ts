@@ -45,6 +45,18 @@ export class ContainerBackend implements ContainersBackend {
   wait(ref: string, condition: "not-running" | "next-exit" | "removed", registered: () => void, aborted: Promise<void>) {
     return this.svc.wait(ref, condition, registered, aborted);
   }
+  pause(ref: string) {
+    return this.svc.pause(ref);
+  }
+  unpause(ref: string) {
+    return this.svc.unpause(ref);
+  }
+  top(ref: string, psArgs: string) {
+    return this.svc.top(ref, psArgs);
+  }
+  resize(ref: string, h: number, w: number) {
+    this.svc.resize(ref, h, w);
+  }
   isTty(ref: string): boolean {
     return !!this.svc.get(ref).config.Tty;
   }
@@ -70,10 +82,10 @@ export class ContainerBackend implements ContainersBackend {
     return inspectContainer(c, { containerDir: this.deps.store.dir(c.id), logPath: logPath(this.deps, c.id), graph: c.layers }, size ? await this.sizes(c) : undefined);
   }
 
-  async attach(ref: string, socket: Duplex, o: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<void> {
+  async attach(ref: string, socket: Duplex, o: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; detachKeys?: string; raw?: boolean }): Promise<void> {
     const c = this.svc.get(ref);
     if (o.logs) {
-      const run = await this.logs(c.id, { stdout: o.stdout, stderr: o.stderr, follow: false, timestamps: false });
+      const run = await this.logs(c.id, { stdout: o.stdout, stderr: o.stderr, follow: false, timestamps: false }, o.raw);
       await run(socket, Promise.resolve());
     }
     if (!o.stream) {
@@ -83,9 +95,9 @@ export class ContainerBackend implements ContainersBackend {
     this.svc.attach(c.id, socket, o);
   }
 
-  async logs(ref: string, q: { stdout: boolean; stderr: boolean; follow: boolean; timestamps: boolean; tail?: string; since?: string; until?: string }) {
+  async logs(ref: string, q: { stdout: boolean; stderr: boolean; follow: boolean; timestamps: boolean; tail?: string; since?: string; until?: string }, raw = false) {
     const c = this.svc.get(ref);
-    const opts = parseLogOptions(q, !!c.config.Tty);
+    const opts = parseLogOptions(q, !!c.config.Tty || raw);
     const file = logPath(this.deps, c.id);
     return async (out: Writable, closed: Promise<void>) => {
       const stopped = isRunning(c.state.status)

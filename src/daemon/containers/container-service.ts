@@ -10,6 +10,9 @@ import { LiveContainer } from "./live.js";
 import { launchContainer, stateDir, StartError } from "./start.js";
 import { assertCanKill, assertCanRemove, assertCanStart, isRunning } from "./state.js";
 import { parseSignal } from "./signals.js";
+import { RestartBackoff, restartsOnDaemonStart, shouldRestart } from "./restart-policy.js";
+import { containerPids, setFrozen, topProcesses } from "./process-control.js";
+import { DEFAULT_DETACH_KEYS, DetachKeyScanner, parseDetachKeys } from "../attach/detach-keys.js";
 import type { ContainerRecord } from "./types.js";
 
 export type WaitCondition = "not-running" | "next-exit" | "removed";
@@ -42,9 +45,14 @@ export class ContainerService {
     return { ...(c.config.Labels ?? {}), image: c.image, name: c.name.slice(1), ...extra };
   }
 
-  async start(ref: string): Promise<void> {
+  /** `policyRestart`: a restart-policy restart keeps RestartCount; a user start resets it, as in dockerd. */
+  async start(ref: string, policyRestart = false): Promise<void> {
     const c = this.get(ref);
     assertCanStart(c);
+    if (!policyRestart) {
+      c.restartCount = 0;
+      this.backoff.delete(c.id);
+    }
     const live = this.liveOf(c.id);
     let launched;
     try {
@@ -96,7 +104,32 @@ export class ContainerService {
     live.endAttachments();
     this.deps.events.publish("container", "die", c.id, this.attrs(c, { exitCode: String(exit.exitCode) }));
     live.notifyExit(exit);
-    if (c.hostConfig.AutoRemove) await this.removeRecord(c).catch((err) => log.warn("auto-remove failed", { id: c.id, error: String(err) }));
+    if (c.hostConfig.AutoRemove) {
+      await this.removeRecord(c).catch((err) => log.warn("auto-remove failed", { id: c.id, error: String(err) }));
+      return;
+    }
+    if (shouldRestart(c, exit.exitCode)) await this.scheduleRestart(c);
+  }
+
+  private readonly backoff = new Map<string, RestartBackoff>();
+
+  /** Restart policy: wait the back-off delay in status "restarting", then start again. */
+  private async scheduleRestart(c: ContainerRecord): Promise<void> {
+    let b = this.backoff.get(c.id);
+    if (!b) this.backoff.set(c.id, (b = new RestartBackoff()));
+    const delay = b.next(Date.parse(c.state.finishedAt) - Date.parse(c.state.startedAt));
+    c.state.status = "restarting";
+    await this.deps.store.save(c);
+    setTimeout(() => {
+      const cur = this.deps.store.find(c.id);
+      if (!cur || cur.state.status !== "restarting" || cur.state.stoppedByUser) return;
+      cur.state.status = "exited";
+      cur.restartCount++;
+      this.start(cur.id, true).catch(async (err) => {
+        log.warn("restart failed", { id: c.id, error: String(err) });
+        if (shouldRestart(cur, cur.state.exitCode)) await this.scheduleRestart(cur);
+      });
+    }, delay);
   }
 
   /** The monitor connection dropped without an exit frame: the exit file or the monitor's absence tells what happened. */
@@ -146,15 +179,25 @@ export class ContainerService {
     assertCanKill(c);
     if (sig === 9) c.state.stoppedByUser = true;
     this.signal(c, sig);
+    if (c.state.status === "paused" && sig === 9) await this.unpause(c.id).catch(() => undefined);
     this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
   }
 
-  async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+  async stop(ref: string, opts: { signal?: string; timeout?: number; byUser?: boolean } = {}): Promise<void> {
     const c = this.get(ref);
+    if (c.state.status === "restarting") {
+      // Waiting out a back-off: cancelling the pending restart is the stop.
+      c.state.stoppedByUser = opts.byUser !== false;
+      c.state.status = "exited";
+      await this.deps.store.save(c);
+      this.deps.events.publish("container", "stop", c.id, this.attrs(c));
+      return;
+    }
     if (!isRunning(c.state.status)) throw new NotModifiedError(`container ${c.id} is already stopped`);
     const sig = parseSignal(opts.signal || c.config.StopSignal || "SIGTERM");
     const timeoutSec = opts.timeout ?? c.config.StopTimeout ?? 10;
-    c.state.stoppedByUser = true;
+    c.state.stoppedByUser = opts.byUser !== false;
+    if (c.state.status === "paused") await this.unpause(c.id).catch(() => undefined);
     const exited = this.waitExit(c, timeoutSec < 0 ? undefined : timeoutSec * 1000);
     this.signal(c, sig);
     this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
@@ -206,6 +249,7 @@ export class ContainerService {
       const exited = this.waitExit(c, 30_000);
       c.state.stoppedByUser = true;
       this.signal(c, 9);
+      if (c.state.status === "paused") await setFrozen(this.deps, c, false).catch(() => undefined);
       this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: "9" }));
       await exited;
     }
@@ -239,15 +283,28 @@ export class ContainerService {
   }
 
   /** Attach a hijacked client stream to the container's stdio. */
-  attach(ref: string, socket: Duplex, opts: { stdin: boolean; stdout: boolean; stderr: boolean }): void {
+  /** `raw`: never frame output (websocket attach), whatever the container's TTY setting. */
+  attach(ref: string, socket: Duplex, opts: { stdin: boolean; stdout: boolean; stderr: boolean; detachKeys?: string; raw?: boolean }): void {
     const c = this.get(ref);
+    if (opts.detachKeys) parseDetachKeys(opts.detachKeys);
     const live = this.liveOf(c.id);
-    const a = { socket, stdin: opts.stdin && !!c.config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr, tty: !!c.config.Tty };
+    const a = { socket, stdin: opts.stdin && !!c.config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr, tty: !!c.config.Tty || !!opts.raw };
     live.attachments.add(a);
     const detach = () => live.attachments.delete(a);
     socket.on("close", detach);
     socket.on("error", detach);
-    if (a.stdin) {
+    if (a.stdin && a.tty) {
+      const scanner = new DetachKeyScanner(parseDetachKeys(opts.detachKeys || DEFAULT_DETACH_KEYS));
+      socket.on("data", (b: Buffer) => {
+        const { forward, detach } = scanner.push(b);
+        if (forward.length) live.writeStdin(forward);
+        if (detach) {
+          live.attachments.delete(a);
+          this.deps.events.publish("container", "detach", c.id, this.attrs(c));
+          socket.end();
+        }
+      });
+    } else if (a.stdin) {
       socket.on("data", (b: Buffer) => live.writeStdin(b));
       socket.on("end", () => {
         if (c.config.StdinOnce) live.closeStdin();
@@ -265,7 +322,11 @@ export class ContainerService {
         await this.removeRecord(c).catch(() => undefined);
         continue;
       }
-      if (!isRunning(c.state.status)) continue;
+      if (c.state.status === "restarting") c.state.status = "exited";
+      if (!isRunning(c.state.status)) {
+        if (restartsOnDaemonStart(c)) await this.start(c.id).catch((err) => log.warn("restart on daemon start failed", { id: c.id, error: String(err) }));
+        continue;
+      }
       const dir = stateDir(this.deps, c.id);
       try {
         const conn = await connectShim(dir);
@@ -280,10 +341,42 @@ export class ContainerService {
     }
   }
 
+  async pause(ref: string): Promise<void> {
+    const c = this.get(ref);
+    if (c.state.status === "paused") throw new ConflictError(`Container ${c.id} is already paused`);
+    if (c.state.status !== "running") throw new ConflictError(`Container ${c.id} is not running`);
+    await setFrozen(this.deps, c, true);
+    c.state.status = "paused";
+    await this.deps.store.save(c);
+    this.deps.events.publish("container", "pause", c.id, this.attrs(c));
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const c = this.get(ref);
+    if (c.state.status !== "paused") throw new ConflictError(`Container ${c.id} is not paused`);
+    await setFrozen(this.deps, c, false);
+    c.state.status = "running";
+    await this.deps.store.save(c);
+    this.deps.events.publish("container", "unpause", c.id, this.attrs(c));
+  }
+
+  async top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const c = this.get(ref);
+    if (!isRunning(c.state.status)) throw new ConflictError(`Container ${c.id} is not running`);
+    return topProcesses(await containerPids(this.deps, c), psArgs);
+  }
+
+  resize(ref: string, h: number, w: number): void {
+    const c = this.get(ref);
+    const conn = this.live.get(c.id)?.conn;
+    if (!conn) throw new ConflictError(`Container ${c.id} is not running`);
+    conn.resize(h, w);
+  }
+
   /** Daemon shutdown without live-restore: stop every running container in parallel, each with its own timeout. */
   async stopAll(): Promise<void> {
     const running = this.deps.store.all().filter((c) => isRunning(c.state.status));
-    await Promise.allSettled(running.map((c) => this.stop(c.id, { timeout: Math.min(c.config.StopTimeout ?? 10, 15) })));
+    await Promise.allSettled(running.map((c) => this.stop(c.id, { timeout: Math.min(c.config.StopTimeout ?? 10, 15), byUser: false })));
   }
 
   /** Containers using an image (for rmi's conflict check). */

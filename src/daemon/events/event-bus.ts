@@ -1,4 +1,6 @@
 import { EventEmitter } from "node:events";
+import { promises as fs } from "node:fs";
+import { writeFileAtomic } from "../../lib/atomic-file.js";
 
 /** One Engine API event message (GET /events), Docker's shape. */
 export interface EngineEvent {
@@ -15,15 +17,44 @@ export interface EngineEvent {
 }
 
 /**
- * In-process publish/subscribe of engine events, with a bounded in-memory
- * journal so `since` can replay recent history.
+ * In-process publish/subscribe of engine events, with a bounded journal so
+ * `since` can replay recent history: in memory, and appended to a file so the
+ * history survives a daemon restart (compacted to the last `journalSize`).
  */
 export class EventBus {
   private readonly emitter = new EventEmitter();
   private readonly journal: EngineEvent[] = [];
+  private writes: Promise<void> = Promise.resolve();
+  private appended = 0;
 
-  constructor(private readonly journalSize = 1000) {
+  constructor(private readonly journalFile?: string, private readonly journalSize = 1000) {
     this.emitter.setMaxListeners(0);
+  }
+
+  /** Load the persisted journal (a torn last line from a crash is skipped). */
+  async load(): Promise<void> {
+    if (!this.journalFile) return;
+    const text = await fs.readFile(this.journalFile, "utf8").catch(() => "");
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      try {
+        this.journal.push(JSON.parse(line) as EngineEvent);
+      } catch {
+        /* torn line */
+      }
+    }
+    this.journal.splice(0, Math.max(0, this.journal.length - this.journalSize));
+  }
+
+  private persist(ev: EngineEvent): void {
+    const file = this.journalFile;
+    if (!file) return;
+    this.writes = this.writes.then(async () => {
+      if (++this.appended >= this.journalSize) {
+        this.appended = 0;
+        await writeFileAtomic(file, this.journal.map((e) => JSON.stringify(e) + "\n").join(""));
+      } else await fs.appendFile(file, JSON.stringify(ev) + "\n");
+    }).catch(() => undefined);
   }
 
   publish(type: EngineEvent["Type"], action: string, id: string, attributes: Record<string, string> = {}): void {
@@ -43,6 +74,7 @@ export class EventBus {
     }
     this.journal.push(ev);
     if (this.journal.length > this.journalSize) this.journal.shift();
+    this.persist(ev);
     this.emitter.emit("event", ev);
   }
 

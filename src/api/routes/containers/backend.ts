@@ -14,9 +14,13 @@ export interface ContainersBackend {
   list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }): Promise<unknown[]>;
   inspect(ref: string, size: boolean): Promise<unknown>;
   /** Validates the container exists; `isTty` tells the route whether to frame. */
-  attach(ref: string, socket: Duplex, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<void>;
+  attach(ref: string, socket: Duplex, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; detachKeys?: string; raw?: boolean }): Promise<void>;
   isTty(ref: string): boolean;
   /** Validates first (errors before any output), then returns the streaming step. */
   logs(ref: string, q: { stdout: boolean; stderr: boolean; follow: boolean; timestamps: boolean; tail?: string; since?: string; until?: string }): Promise<(out: Writable, closed: Promise<void>) => Promise<void>>;
+  pause(ref: string): Promise<void>;
+  unpause(ref: string): Promise<void>;
+  top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+  resize(ref: string, h: number, w: number): void;
   prune(filters: Filters): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
 }

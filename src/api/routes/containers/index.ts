@@ -42,6 +42,20 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       path: "/containers/{id}",
       handler: async (ctx) => (await b.remove(ctx.params.id, { force: ctx.bool("force"), volumes: ctx.bool("v") }), ctx.sendStatus(204)),
     },
+    { method: "POST", path: "/containers/{id}/pause", handler: async (ctx) => (await b.pause(ctx.params.id), ctx.sendStatus(204)) },
+    { method: "POST", path: "/containers/{id}/unpause", handler: async (ctx) => (await b.unpause(ctx.params.id), ctx.sendStatus(204)) },
+    { method: "GET", path: "/containers/{id}/top", handler: async (ctx) => ctx.sendJson(200, await b.top(ctx.params.id, ctx.str("ps_args") ?? "")) },
+    {
+      method: "POST",
+      path: "/containers/{id}/resize",
+      handler: (ctx) => {
+        const h = ctx.int("h");
+        const w = ctx.int("w");
+        if (h === undefined || w === undefined || h < 0 || w < 0) throw new InvalidArgumentError("invalid resize: h and w must be non-negative integers");
+        b.resize(ctx.params.id, h, w);
+        ctx.sendStatus(200);
+      },
+    },
     {
       method: "POST",
       path: "/containers/{id}/wait",
@@ -62,6 +76,22 @@ export function containerRoutes(b: ContainersBackend): Route[] {
         const socket = ctx.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
         await b.attach(id, socket, {
           stdin: ctx.bool("stdin"), stdout: ctx.bool("stdout"), stderr: ctx.bool("stderr"), logs: ctx.bool("logs"), stream: ctx.bool("stream"),
+          detachKeys: ctx.str("detachKeys") || undefined,
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/containers/{id}/attach/ws",
+      handler: async (ctx) => {
+        const id = ctx.params.id;
+        b.isTty(id); // 404 before the upgrade
+        if (!ctx.upgradeSocket) throw new InvalidArgumentError("this endpoint needs a websocket upgrade");
+        const { acceptWebSocket } = await import("../../websocket.js");
+        const stream = await acceptWebSocket(ctx.req, ctx.upgradeSocket, ctx.upgradeHead ?? Buffer.alloc(0));
+        await b.attach(id, stream, {
+          stdin: ctx.bool("stdin"), stdout: ctx.bool("stdout"), stderr: ctx.bool("stderr"), logs: ctx.bool("logs"), stream: ctx.bool("stream"),
+          detachKeys: ctx.str("detachKeys") || undefined, raw: true,
         });
       },
     },

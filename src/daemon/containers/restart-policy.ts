@@ -1,0 +1,43 @@
+import type { ContainerRecord } from "./types.js";
+
+const INITIAL_DELAY_MS = 100;
+const MAX_DELAY_MS = 60_000;
+const RESET_AFTER_MS = 10_000;
+
+/**
+ * Docker's restart policies: whether an exited container comes back, and
+ * after which delay (doubling from 100 ms; reset once a run lasted 10 s).
+ */
+export function shouldRestart(c: ContainerRecord, exitCode: number): boolean {
+  if (c.hostConfig.AutoRemove || c.state.stoppedByUser) return false;
+  const p = c.hostConfig.RestartPolicy ?? { Name: "no" };
+  switch (p.Name) {
+    case "always":
+    case "unless-stopped":
+      return true;
+    case "on-failure":
+      return exitCode !== 0 && (!p.MaximumRetryCount || c.restartCount < p.MaximumRetryCount);
+    default:
+      return false;
+  }
+}
+
+/** Per-container back-off state (in memory: a daemon restart starts over, like dockerd). */
+export class RestartBackoff {
+  private delay = 0;
+
+  next(ranForMs: number): number {
+    if (ranForMs >= RESET_AFTER_MS || this.delay === 0) this.delay = INITIAL_DELAY_MS;
+    else this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+    return this.delay;
+  }
+}
+
+/** On daemon start: which stopped containers come back. */
+export function restartsOnDaemonStart(c: ContainerRecord): boolean {
+  const name = c.hostConfig.RestartPolicy?.Name;
+  if (c.hostConfig.AutoRemove) return false;
+  if (name === "always") return true;
+  if (name === "unless-stopped") return !c.state.stoppedByUser;
+  return false;
+}
