@@ -20,7 +20,7 @@ export class RequestContext {
     readonly apiVersion: string,
     /** Present when the client asked to upgrade the connection (attach, exec start). */
     readonly upgradeSocket?: Duplex,
-    readonly upgradeHead?: Buffer,
+    public upgradeHead?: Buffer,
   ) {
     this.query = url.searchParams;
   }
@@ -52,6 +52,7 @@ export class RequestContext {
 
   /** Read and parse a JSON body, bounded by MAX_JSON_BODY. An empty body yields `dflt`. */
   async json<T>(dflt?: T): Promise<T> {
+    if (this.upgradeSocket) return this.parseJson(await this.upgradeBody(), dflt);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of this.req) {
@@ -62,7 +63,39 @@ export class RequestContext {
       }
       chunks.push(chunk as Buffer);
     }
-    const text = Buffer.concat(chunks).toString("utf8").trim();
+    return this.parseJson(Buffer.concat(chunks), dflt);
+  }
+
+  /**
+   * On an upgrade request Node's parser stops after the headers: the body
+   * (exec start's JSON) arrives in the head bytes or on the raw socket.
+   * Take exactly Content-Length bytes; whatever follows is stream data.
+   */
+  private async upgradeBody(): Promise<Buffer> {
+    const len = Number(this.req.headers["content-length"] ?? 0);
+    if (!len) return Buffer.alloc(0);
+    if (len > MAX_JSON_BODY) throw new TooLargeError(`request body is larger than ${MAX_JSON_BODY / 1024 / 1024} MiB; send a smaller JSON document`);
+    let buf = this.upgradeHead ?? Buffer.alloc(0);
+    const sock = this.upgradeSocket!;
+    while (buf.length < len) {
+      const chunk = await new Promise<Buffer | null>((resolve) => {
+        const onData = (c: Buffer) => (cleanup(), sock.pause(), resolve(c));
+        const onEnd = () => (cleanup(), resolve(null));
+        const cleanup = () => (sock.off("data", onData), sock.off("end", onEnd), sock.off("close", onEnd));
+        sock.on("data", onData);
+        sock.once("end", onEnd);
+        sock.once("close", onEnd);
+        sock.resume();
+      });
+      if (!chunk) break;
+      buf = Buffer.concat([buf, chunk]);
+    }
+    this.upgradeHead = buf.subarray(len);
+    return buf.subarray(0, len);
+  }
+
+  private parseJson<T>(raw: Buffer, dflt?: T): T {
+    const text = raw.toString("utf8").trim();
     if (text === "") {
       if (dflt !== undefined) return dflt;
       throw new InvalidArgumentError("request body is empty; expected a JSON object");

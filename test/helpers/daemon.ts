@@ -147,15 +147,21 @@ export class TestDaemon {
     await gone;
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM the daemon and wait for it to exit (a clean shutdown; state stays for a restart). */
+  async terminate(): Promise<number | null> {
     const p = this.proc;
-    if (p && p.exitCode === null && p.signalCode === null) {
-      const gone = new Promise((r) => p.once("exit", r));
-      p.kill("SIGTERM");
-      const t = setTimeout(() => p.kill("SIGKILL"), 30_000);
-      await gone;
-      clearTimeout(t);
-    }
+    if (!p || p.exitCode !== null || p.signalCode !== null) return p?.exitCode ?? null;
+    const gone = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
+    p.kill("SIGTERM");
+    const t = setTimeout(() => p.kill("SIGKILL"), 30_000);
+    const code = await gone;
+    clearTimeout(t);
+    return code;
+  }
+
+  /** Shut down and remove everything the daemon made. */
+  async stop(): Promise<void> {
+    await this.terminate();
     await cleanupLeftovers(this);
   }
 }
