@@ -7,7 +7,11 @@ import { containerRoutes } from "../api/routes/containers/index.js";
 import { systemRoutes } from "../api/routes/system/index.js";
 import { stubRoutes } from "../api/routes/system/stubs.js";
 import { imageRoutes } from "../api/routes/images/index.js";
+import { authRoutes } from "../api/routes/auth/index.js";
+import { distributionRoutes } from "../api/routes/distribution/index.js";
 import { networkRoutes } from "../api/routes/networks/index.js";
+import { buildRoutes } from "../api/routes/build/index.js";
+import { BuildService } from "./build/build-service.js";
 import { execRoutes } from "../api/routes/exec/index.js";
 import { ExecService } from "./exec/exec-service.js";
 import { detectHostInfo } from "../runtime/host-info.js";
@@ -83,6 +87,7 @@ export class Daemon {
       initPath: initPath(cfg),
       initByDefault: cfg.init,
       cgroupParent: cfg.cgroupParent,
+      extensions: [],
     });
     await this.containers.restore();
     const system = new SystemService({
@@ -103,7 +108,10 @@ export class Daemon {
         ...containerRoutes(new ContainerBackend(this.containers, imageIdOf)),
         ...execRoutes(new ExecService(this.containers)),
         ...imageRoutes(images),
+        ...authRoutes(images),
+        ...distributionRoutes(images),
         ...networkRoutes(),
+        ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...stubRoutes(),
       ],
     });

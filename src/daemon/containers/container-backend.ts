@@ -7,6 +7,7 @@ import { inspectContainer } from "./inspect.js";
 import { containerSummary, selectContainers } from "./list.js";
 import { parseLogOptions, streamLogs } from "./logs.js";
 import { logPath } from "./start.js";
+import { dirSize } from "../../snapshot/dir-size.js";
 import { isRunning } from "./state.js";
 import type { ContainerRecord } from "./types.js";
 
@@ -73,13 +74,22 @@ export class ContainerBackend implements ContainersBackend {
     for (const a of opts.filters.get("ancestor") ?? []) ancestors.set(a, await this.imageIdOf(a));
     const selected = selectContainers(this.deps.store.all(), opts, (r) => this.deps.store.find(r), (a, c) => c.image === a || (!!ancestors.get(a) && ancestors.get(a) === c.imageId));
     const out: unknown[] = [];
-    for (const c of selected) out.push(containerSummary(c, opts.size ? await this.sizes(c) : undefined));
+    // Like dockerd, show the image ID once the container's image name no longer points at its image (untagged, retagged).
+    const current = new Map<string, string | undefined>();
+    for (const c of selected) {
+      if (!current.has(c.image)) current.set(c.image, await this.imageIdOf(c.image).catch(() => undefined));
+      const summary = containerSummary(c, opts.size ? await this.sizes(c) : undefined);
+      if (current.get(c.image) !== c.imageId) summary.Image = c.imageId;
+      out.push(summary);
+    }
     return out;
   }
 
   async inspect(ref: string, size: boolean): Promise<unknown> {
     const c = this.svc.get(ref);
-    return inspectContainer(c, { containerDir: this.deps.store.dir(c.id), logPath: logPath(this.deps, c.id), graph: c.layers }, size ? await this.sizes(c) : undefined);
+    const out = inspectContainer(c, { containerDir: this.deps.store.dir(c.id), logPath: logPath(this.deps, c.id), graph: c.layers }, size ? await this.sizes(c) : undefined);
+    for (const ext of this.deps.extensions) ext.inspect?.(c, out);
+    return out;
   }
 
   async attach(ref: string, socket: Duplex, o: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; detachKeys?: string; raw?: boolean }): Promise<void> {
@@ -131,24 +141,3 @@ export class ContainerBackend implements ContainersBackend {
   }
 }
 
-async function dirSize(dir: string): Promise<number> {
-  const { promises: fs } = await import("node:fs");
-  const path = await import("node:path");
-  let total = 0;
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    let entries;
-    try {
-      entries = await fs.readdir(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.isFile()) total += (await fs.lstat(p)).size;
-    }
-  }
-  return total;
-}

@@ -58,13 +58,14 @@ export class ContainerService {
     try {
       launched = await launchContainer(this.deps, c);
     } catch (err) {
-      if (err instanceof StartError) {
-        c.state.exitCode = err.exitCode;
-        c.state.error = err.message;
-        await this.deps.store.save(c);
-        if (c.hostConfig.AutoRemove) await this.removeRecord(c);
-      }
-      throw err;
+      // Like dockerd, any failure here (spec errors such as an unknown user too) is a start failure:
+      // exit code 128 unless the runtime said otherwise, recorded, and --rm containers removed.
+      const e = err instanceof StartError ? err : new StartError((err as Error).message, 128);
+      c.state.exitCode = e.exitCode;
+      c.state.error = e.message;
+      await this.deps.store.save(c);
+      if (c.hostConfig.AutoRemove) await this.removeRecord(c);
+      throw e;
     }
     const { pid, conn } = launched;
     live.bind(conn);
@@ -91,7 +92,19 @@ export class ContainerService {
       stoppedByUser: false,
     };
     await this.deps.store.save(c);
+    await this.runHooks("started", c);
     this.deps.events.publish("container", "start", c.id, this.attrs(c));
+  }
+
+  /** Run a non-failing lifecycle hook of every extension; failures are logged, never fatal. */
+  private async runHooks(hook: "started" | "exited" | "restored", c: ContainerRecord): Promise<void> {
+    for (const ext of this.deps.extensions) {
+      try {
+        await ext[hook]?.(c);
+      } catch (err) {
+        log.warn(`${ext.name} ${hook} hook failed`, { id: c.id, error: String(err) });
+      }
+    }
   }
 
   /** Record an exit reported by the monitor, end attached streams, auto-remove. */
@@ -102,6 +115,7 @@ export class ContainerService {
     await this.deps.store.save(c);
     live.unbind();
     live.endAttachments();
+    await this.runHooks("exited", c);
     this.deps.events.publish("container", "die", c.id, this.attrs(c, { exitCode: String(exit.exitCode) }));
     live.notifyExit(exit);
     if (c.hostConfig.AutoRemove) {
@@ -178,9 +192,12 @@ export class ContainerService {
     const sig = parseSignal(signal);
     assertCanKill(c);
     if (sig === 9) c.state.stoppedByUser = true;
+    // Like dockerd, a SIGKILL answers once the exit is recorded (`kill` then `inspect` sees it exited).
+    const exited = sig === 9 ? this.waitExit(c, 10_000) : undefined;
     this.signal(c, sig);
     if (c.state.status === "paused" && sig === 9) await this.unpause(c.id).catch(() => undefined);
     this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
+    await exited;
   }
 
   async stop(ref: string, opts: { signal?: string; timeout?: number; byUser?: boolean } = {}): Promise<void> {
@@ -253,12 +270,19 @@ export class ContainerService {
       this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: "9" }));
       await exited;
     }
-    await this.removeRecord(c);
+    await this.removeRecord(c, !!opts.volumes);
   }
 
-  private async removeRecord(c: ContainerRecord): Promise<void> {
+  private async removeRecord(c: ContainerRecord, volumes = false): Promise<void> {
     if (!this.deps.store.find(c.id)) return;
     c.state.status = "removing";
+    for (const ext of this.deps.extensions) {
+      try {
+        await ext.removed?.(c, { volumes: volumes || !!c.hostConfig.AutoRemove });
+      } catch (err) {
+        log.warn(`${ext.name} remove hook failed`, { id: c.id, error: String(err) });
+      }
+    }
     await this.deps.rootfs.remove(c.id);
     await this.deps.store.delete(c);
     await fs.rm(stateDir(this.deps, c.id), { recursive: true, force: true });
@@ -274,7 +298,12 @@ export class ContainerService {
     if (!VALID_NAME.test(newName)) throw new InvalidArgumentError(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const name = "/" + newName.replace(/^\//, "");
     if (name === c.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
-    this.deps.store.reserveName(name, c.id);
+    try {
+      this.deps.store.reserveName(name, c.id);
+    } catch (err) {
+      if (err instanceof ConflictError) throw new ConflictError(`Error when allocating new name: ${err.message}`);
+      throw err;
+    }
     const old = c.name;
     c.name = name;
     this.deps.store.releaseName(old, c.id);
@@ -334,6 +363,7 @@ export class ContainerService {
         this.liveOf(c.id).bind(conn);
         conn.once("exit", (exit: ExitInfo) => void this.onExit(c, exit));
         conn.once("close", () => void this.onShimClosed(c));
+        await this.runHooks("restored", c);
       } catch {
         const exit = await readExitFile(dir);
         await this.onExit(c, exit ?? { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() });

@@ -16,9 +16,10 @@ const KNOWN_NETWORK_MODES = /^(default|bridge|host|none|container:.+)$/;
 /** Merge the image's config under the user's, the way Docker's daemon does at create. */
 export function mergeImageConfig(user: ContainerConfig, image: ContainerConfig): ContainerConfig {
   const out: ContainerConfig = { ...user };
-  // `--entrypoint ""` arrives as [""]: it means "no entrypoint", not "inherit".
-  if (out.Entrypoint && out.Entrypoint.length === 1 && out.Entrypoint[0] === "") out.Entrypoint = [];
-  if (!out.Entrypoint || out.Entrypoint.length === 0) {
+  // `--entrypoint ""` arrives as [""] (or ""): "no entrypoint", and, as in dockerd, the image's Cmd is not inherited either.
+  const raw = out.Entrypoint as unknown;
+  if (raw === "" || (Array.isArray(raw) && raw.length === 1 && raw[0] === "")) out.Entrypoint = null;
+  else if (!out.Entrypoint || out.Entrypoint.length === 0) {
     if (!out.Cmd || out.Cmd.length === 0) out.Cmd = image.Cmd ?? null;
     if (out.Entrypoint == null) out.Entrypoint = image.Entrypoint ?? null;
   }
@@ -80,7 +81,7 @@ export async function buildContainerRecord(
   const config = mergeImageConfig(userConfig, image.config);
   config.Image = body.Image;
   const args = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
-  if (args.length === 0) throw new InvalidArgumentError("no command specified");
+  if (args.length === 0) throw new InvalidArgumentError("No command specified");
 
   const id = newId();
   config.Hostname = config.Hostname || (hostConfig.NetworkMode === "host" ? (await import("node:os")).hostname() : id.slice(0, 12));
@@ -104,6 +105,7 @@ export async function buildContainerRecord(
     runtime: hostConfig.Runtime,
     topChainId: image.topChainId,
   };
+  for (const ext of deps.extensions) await ext.create?.(record, warnings);
   return { record, warnings };
 }
 

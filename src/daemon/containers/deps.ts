@@ -1,6 +1,7 @@
 import type { EventBus } from "../events/event-bus.js";
 import type { ContainerStore } from "./container-store.js";
 import type { ContainerConfig } from "./types.js";
+import type { ContainerExtension } from "./extensions.js";
 
 /** What the container service needs from the image side (consumer-declared). */
 export interface ImageResolver {
@@ -39,4 +40,6 @@ export interface ContainerDeps {
   initPath: string;
   initByDefault: boolean;
   cgroupParent: string;
+  /** Networking, volumes, resources, health: called at each lifecycle step. */
+  extensions: ContainerExtension[];
 }

@@ -14,9 +14,9 @@ export interface ListOptions {
   filters: Filters;
 }
 
-/** Quote a command the way `docker ps` shows it: args joined with spaces. */
+/** The command the way dockerd lists it: args joined with spaces, an arg holding a space in single quotes. */
 export function commandString(c: ContainerRecord): string {
-  return [c.path, ...c.args].join(" ");
+  return [c.path, ...c.args.map((a) => (a.includes(" ") ? `'${a}'` : a))].join(" ");
 }
 
 /**

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { WharfError } from "../../lib/errors.js";
-import { buildSpec } from "../../runtime/spec/index.js";
+import { buildSpec, type SpecInput } from "../../runtime/spec/index.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
 import { spawnShim, connectShim, type ShimConnection } from "../../runtime/shim/shim-client.js";
 import type { ContainerDeps } from "./deps.js";
@@ -51,10 +51,10 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
   const host = await detectHostInfo();
   const hc = c.hostConfig;
   const useInit = hc.Init ?? deps.initByDefault;
-  const spec = await buildSpec(
-    {
+  const input: SpecInput = {
       id: c.id,
       rootfsPath: layers.mergedDir,
+      userDbLayers: [layers.upperDir, ...layers.lowerDirs],
       args: [c.path, ...c.args],
       env: c.config.Env ?? [],
       cwd: c.config.WorkingDir ?? "",
@@ -79,9 +79,9 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       securityOpt: hc.SecurityOpt ?? undefined,
       sysctls: hc.Sysctls ?? undefined,
       ulimits: hc.Ulimits ?? undefined,
-    },
-    host,
-  );
+  };
+  for (const ext of deps.extensions) await ext.prepare?.(c, input);
+  const spec = await buildSpec(input, host);
   await fs.writeFile(path.join(dir, "config.json"), JSON.stringify(spec));
   const runtime = deps.runtimes[c.runtime] ?? deps.runtimes[deps.defaultRuntime];
   let pid: number;

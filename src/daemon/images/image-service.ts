@@ -1,15 +1,26 @@
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { InvalidArgumentError } from "../../lib/errors.js";
 import { LocalContentStore } from "../../content/local-store.js";
 import { OverlaySnapshotter } from "../../snapshot/overlay-snapshotter.js";
 import { ImageStore } from "../../image/image-store.js";
 import { importImage } from "../../image/import.js";
 import { topChainId } from "../../image/image-record.js";
 import {
-  familiarName, familiarString, parseNormalizedReference, validateTag, withDefaultTag, type Reference,
+  familiarString, parseNormalizedReference, validateTag, withDefaultTag, type Reference,
 } from "../../image/reference.js";
 import type { ImageServiceContext } from "./context.js";
+import { LayerBlobIndex } from "../../image/layer-blobs.js";
+import { parsePlatformString } from "../../image/manifest.js";
+import type { AuthConfig } from "../../registry/client/auth.js";
+import type { RegistryOptions } from "../../registry/client/resolver.js";
+import type { DistributionDeps } from "./distribution-deps.js";
+import { pullImage } from "./image-pull.js";
+import { pushImage } from "./image-push.js";
+import { keepOriginal, pullReference, type PullRequest } from "./distribution-helpers.js";
+import type { ProgressFn } from "./progress.js";
+import { registryLogin } from "./registry-login.js";
+import { distributionInspect, type DistributionInspect } from "./image-distribution.js";
 import { deleteImage } from "./image-delete.js";
 import { listImages } from "./image-list.js";
 import { pruneImages } from "./image-prune.js";
@@ -25,6 +36,8 @@ export interface ImageServiceOptions {
   isImageInUse(imageId: string): ImageUser | undefined;
   /** Image events for /events ("import", "tag", "untag", "delete"). */
   onEvent?(action: ImageEventAction, imageId: string, attributes: Record<string, string>): void;
+  /** dockerd's --insecure-registry / --registry-mirror. */
+  registry?: RegistryOptions;
 }
 
 /**
@@ -37,12 +50,14 @@ export class ImageService {
   readonly content: LocalContentStore;
   readonly snapshotter: OverlaySnapshotter;
   readonly images: ImageStore;
+  readonly layerBlobs: LayerBlobIndex;
   private readonly ctx: ImageServiceContext;
 
   constructor(private readonly opts: ImageServiceOptions) {
     this.content = new LocalContentStore(path.join(opts.dataRoot, "content"));
     this.snapshotter = new OverlaySnapshotter(path.join(opts.dataRoot, "storage", "overlay"));
     this.images = new ImageStore(path.join(opts.dataRoot, "image"), this.content);
+    this.layerBlobs = new LayerBlobIndex(path.join(opts.dataRoot, "image", "layerblobs"));
     this.ctx = {
       images: this.images,
       snapshotter: this.snapshotter,
@@ -97,11 +112,16 @@ export class ImageService {
     const ref = req.repo ? targetReference(req.repo, req.tag) : undefined;
     const platform = parsePlatform(req.platform);
     await this.images.load();
-    const record = await importImage({ snapshotter: this.snapshotter, images: this.images }, tar, {
+    const kept = keepOriginal(this.content, tar);
+    const record = await importImage({ snapshotter: this.snapshotter, images: this.images }, kept.stream, {
       changes: req.changes,
       message: req.message,
       ...platform,
+    }).catch(async (err) => {
+      await kept.discard();
+      throw err;
     });
+    await kept.record(this.layerBlobs, (await this.images.config(record.id)).rootfs.diff_ids[0]);
     await this.images.exclusive(async () => {
       if (ref) await this.images.tag(ref, record.id);
     });
@@ -109,13 +129,40 @@ export class ImageService {
     return { id: record.id, ...(ref ? { ref: familiarString(ref) } : {}) };
   }
 
-  /** Pulling needs the registry client, which wharf does not have yet. */
-  async pull(fromImage: string, tag?: string): Promise<never> {
-    const ref = targetReference(fromImage, tag);
-    throw new NotFoundError(
-      `pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ` +
-        `wharf cannot pull from registries yet; create the image locally with "docker import" (or "wharf import") or "docker load"`,
-    );
+  /** `docker pull` (POST /images/create?fromImage=): progress goes to `onProgress` as docker's JSON messages. */
+  async pull(fromImage: string, tag?: string, onProgress: ProgressFn = () => {}, req: PullRequest = {}): Promise<string> {
+    const ref = pullReference(fromImage, tag);
+    await this.images.load();
+    return pullImage(this.distribution(), ref, req.auth, parsePlatformString(req.platform), onProgress);
+  }
+
+  /** `docker push` (POST /images/{name}/push): every tag of the repository when `tag` is empty. */
+  async push(name: string, tag: string | undefined, onProgress: ProgressFn, auth?: AuthConfig): Promise<void> {
+    const ref = parseNormalizedReference(name);
+    if (ref.digest !== undefined) throw new InvalidArgumentError("cannot push a digest reference");
+    return pushImage(this.distribution(), tag ? { ...ref, tag } : ref, auth, onProgress);
+  }
+
+  /** `POST /auth`: check credentials against a registry. */
+  login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
+    return registryLogin(auth, this.distribution().registry);
+  }
+
+  /** `GET /distribution/{name}/json`. */
+  distributionInspect(name: string, auth?: AuthConfig): Promise<DistributionInspect> {
+    return distributionInspect(name, auth, this.distribution().registry);
+  }
+
+  /** The stores and settings pull/push/save/load work with. */
+  distribution(): DistributionDeps {
+    return {
+      content: this.content,
+      snapshotter: this.snapshotter,
+      images: this.images,
+      layerBlobs: this.layerBlobs,
+      registry: this.opts.registry ?? { insecureRegistries: [], registryMirrors: [] },
+      emit: this.ctx.emit,
+    };
   }
 
   /** What a new container needs from its image: ID, default config and the layer dirs to mount. */

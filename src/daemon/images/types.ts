@@ -87,4 +87,4 @@ export interface ContainerImage {
  */
 export type ImageUser = string | { containerId: string; running: boolean };
 
-export type ImageEventAction = "import" | "tag" | "untag" | "delete" | "pull";
+export type ImageEventAction = "import" | "tag" | "untag" | "delete" | "pull" | "push" | "save" | "load";

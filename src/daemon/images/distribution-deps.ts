@@ -1,0 +1,16 @@
+import type { LocalContentStore } from "../../content/local-store.js";
+import type { ImageStore } from "../../image/image-store.js";
+import type { LayerBlobIndex } from "../../image/layer-blobs.js";
+import type { OverlaySnapshotter } from "../../snapshot/overlay-snapshotter.js";
+import type { RegistryOptions } from "../../registry/client/resolver.js";
+import type { ImageEventAction } from "./types.js";
+
+/** What pull, push, save and load share: the stores, the registry settings and the event hook. */
+export interface DistributionDeps {
+  content: LocalContentStore;
+  snapshotter: OverlaySnapshotter;
+  images: ImageStore;
+  layerBlobs: LayerBlobIndex;
+  registry: RegistryOptions;
+  emit(action: ImageEventAction, imageId: string, attributes?: Record<string, string>): void;
+}

@@ -1,0 +1,70 @@
+import { layerTar, isEmptyDiff } from "../../snapshot/diff.js";
+import { hostArchitecture, type DockerImageConfig, type HistoryEntry, type ImageConfig } from "../../image/image-config.js";
+import { topChainId } from "../../image/image-record.js";
+import type { ImageService } from "./image-service.js";
+
+export interface CommitRequest {
+  imageService: ImageService;
+  /** The container's overlay upper dir; omitted (or emptyLayer) for a config-only commit. */
+  upperDir?: string;
+  /** The image the container was made from; undefined for `FROM scratch`. */
+  parentImageId?: string;
+  /** The new image's default config. */
+  config: ImageConfig;
+  /** The container's config at commit time (classic builder: the cache key). */
+  containerConfig?: ImageConfig;
+  containerId?: string;
+  comment?: string;
+  author?: string;
+  /** History `created_by`. */
+  createdBy?: string;
+  /** Record no layer even if the upper dir has changes (metadata-only build steps). */
+  emptyLayer?: boolean;
+  /** Record the parent image ID in the config (classic builds and `docker commit` do). */
+  recordParent?: boolean;
+}
+
+/**
+ * Turn a container's changes into a new image on top of its parent: the
+ * upper dir becomes one layer (unless empty or emptyLayer, then the history
+ * entry says `empty_layer`), the parent's layers and history are kept, one
+ * history entry is added. Returns the new image ID (sha256 of the config).
+ * Shared by the builder and `docker commit`.
+ */
+export async function commitContainer(req: CommitRequest): Promise<string> {
+  const svc = req.imageService;
+  const parentRec = req.parentImageId ? (await svc.images.resolve(req.parentImageId)).record : undefined;
+  const parentCfg = parentRec ? await svc.images.config(parentRec.id) : undefined;
+  const diffIds = [...(parentCfg?.rootfs.diff_ids ?? [])];
+  const chainIds = [...(parentRec?.chainIds ?? [])];
+  let size = parentRec?.size ?? 0;
+  let empty = !!req.emptyLayer || !req.upperDir || (await isEmptyDiff(req.upperDir));
+  if (!empty && req.upperDir) {
+    const layer = await svc.snapshotter.applyLayer(parentRec ? topChainId(parentRec) : undefined, layerTar(req.upperDir));
+    diffIds.push(layer.diffId);
+    chainIds.push(layer.chainId);
+    size += layer.size;
+  }
+  const created = new Date().toISOString();
+  const entry: HistoryEntry = { created, created_by: req.createdBy };
+  if (req.author) entry.author = req.author;
+  if (req.comment) entry.comment = req.comment;
+  if (empty) entry.empty_layer = true;
+  const history = parentCfg?.history?.length ? [...parentCfg.history] : parentCfg ? [{ created: parentCfg.created }] : [];
+  const image: DockerImageConfig = {
+    architecture: parentCfg?.architecture ?? hostArchitecture(),
+    os: parentCfg?.os ?? "linux",
+    ...(req.author ? { author: req.author } : {}),
+    ...(req.comment ? { comment: req.comment } : {}),
+    config: req.config,
+    ...(req.containerId ? { container: req.containerId } : {}),
+    ...(req.containerConfig ? { container_config: req.containerConfig } : {}),
+    created,
+    docker_version: "",
+    history: [...history, entry],
+    ...(req.recordParent !== false && parentRec ? { parent: parentRec.id } : {}),
+    rootfs: { type: "layers", diff_ids: diffIds },
+  };
+  const rec = await svc.images.create(Buffer.from(JSON.stringify(image)), chainIds as never, size);
+  return rec.id;
+}

@@ -1,0 +1,109 @@
+import { createReadStream } from "node:fs";
+import { Transform } from "node:stream";
+import { NotFoundError } from "../../lib/errors.js";
+import { sha256Digest } from "../../content/digest.js";
+import type { DockerImageConfig } from "../../image/image-config.js";
+import { MediaType, type Descriptor } from "../../image/manifest.js";
+import { familiarName, type Reference } from "../../image/reference.js";
+import type { AuthConfig } from "../../registry/client/auth.js";
+import { openRepository } from "../../registry/client/open.js";
+import type { RepositoryClient } from "../../registry/client/repository.js";
+import type { DistributionDeps } from "./distribution-deps.js";
+import { compressedLayer } from "./layer-source.js";
+import { layerProgress, layerStatus, shortId, throttle, type ProgressFn } from "./progress.js";
+
+/**
+ * `docker push`: every tag of the repository (or just `ref.tag`) goes to
+ * the registry. Per layer: HEAD first ("Layer already exists"), then a
+ * cross-repository mount from a repository we know holds it, else an
+ * upload. The config follows, then the manifest (Docker schema2 when all
+ * layers are gzip, OCI otherwise), PUT by tag.
+ */
+export async function pushImage(deps: DistributionDeps, ref: Reference, auth: AuthConfig | undefined, progress: ProgressFn): Promise<void> {
+  await deps.images.load();
+  const targets = ref.tag !== undefined ? [ref] : tagsOfRepository(deps, ref);
+  if (targets.length === 0) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(ref)}`);
+  const first = deps.images.get(lookup(deps, targets[0]));
+  if (!first) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(ref)}`);
+  const sameRegistrySources = new Set<string>();
+  const repo = await openRepository(ref.domain, ref.path, deps.registry, auth, ["pull", "push"]);
+  progress({ status: `The push refers to repository [${ref.domain}/${ref.path}]` });
+  for (const target of targets) {
+    const id = lookup(deps, target);
+    const rec = deps.images.get(id);
+    if (!rec) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(target)}`);
+    const configBody = await deps.content.read(rec.id);
+    const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
+    const diffIds = config.rootfs.diff_ids;
+    // Docker lists layers newest first while preparing.
+    for (let i = diffIds.length - 1; i >= 0; i--) progress(layerStatus(shortId(diffIds[i]), "Preparing"));
+    const layers: Descriptor[] = [];
+    for (let i = diffIds.length - 1; i >= 0; i--) {
+      layers[i] = await pushLayer(deps, repo, ref, diffIds[i], rec.chainIds[i], sameRegistrySources, progress);
+    }
+    const configDesc = { mediaType: MediaType.dockerConfig, digest: rec.id, size: configBody.length };
+    if (!(await repo.blobExists(rec.id))) await repo.upload(rec.id, configBody.length, () => oneChunk(configBody));
+    const allGzip = layers.every((l) => l.mediaType === MediaType.dockerLayerGzip || l.mediaType === MediaType.ociLayerGzip);
+    const manifest = allGzip
+      ? { schemaVersion: 2, mediaType: MediaType.dockerManifest, config: configDesc, layers: layers.map((l) => ({ ...l, mediaType: MediaType.dockerLayerGzip })) }
+      : { schemaVersion: 2, mediaType: MediaType.ociManifest, config: { ...configDesc, mediaType: MediaType.ociConfig }, layers: layers.map((l) => ({ ...l, mediaType: l.mediaType === MediaType.dockerLayerGzip ? MediaType.ociLayerGzip : l.mediaType })) };
+    const body = Buffer.from(JSON.stringify(manifest, null, 3));
+    const tag = target.tag!;
+    await repo.putManifest(tag, body, manifest.mediaType);
+    const digest = sha256Digest(body);
+    await deps.content.put(body);
+    await deps.images.exclusive(() => deps.images.tag({ domain: ref.domain, path: ref.path, digest }, rec.id).then(() => undefined));
+    progress({ status: `${tag}: digest: ${digest} size: ${body.length}` });
+    progress({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: body.length } });
+    deps.emit("push", rec.id, { name: `${familiarName(target)}:${tag}` });
+  }
+}
+
+async function pushLayer(deps: DistributionDeps, repo: RepositoryClient, ref: Reference, diffId: string, chainId: string, _seen: Set<string>, progress: ProgressFn): Promise<Descriptor> {
+  const id = shortId(diffId);
+  const blob = await compressedLayer(deps, diffId, chainId);
+  const desc: Descriptor = { mediaType: blob.mediaType, size: blob.size, digest: blob.digest };
+  const here = `${ref.domain}/${ref.path}`;
+  if (await repo.blobExists(blob.digest)) {
+    progress(layerStatus(id, "Layer already exists"));
+  } else {
+    const from = (blob.sources ?? []).find((s) => s !== here && s.startsWith(`${ref.domain}/`));
+    const mounted = from ? await repo.mount(blob.digest, from.slice(ref.domain.length + 1)) : false;
+    if (mounted) progress(layerStatus(id, `Mounted from ${from!.slice(ref.domain.length + 1)}`));
+    else {
+      let current = 0;
+      const report = throttle(100, (n) => progress(layerProgress(id, "Pushing", n, blob.size)));
+      const tap = new Transform({
+        transform(chunk: Buffer, _e, cb) {
+          current += chunk.length;
+          report(current);
+          cb(null, chunk);
+        },
+      });
+      await repo.upload(blob.digest, blob.size, createReadStream(deps.content.path(blob.digest)).pipe(tap));
+      report(blob.size, true);
+      progress(layerStatus(id, "Pushed"));
+    }
+  }
+  await deps.layerBlobs.add(diffId, { ...blob, sources: [here] });
+  return desc;
+}
+
+async function* oneChunk(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
+}
+
+function lookup(deps: DistributionDeps, ref: Reference): string {
+  for (const rec of deps.images.list()) {
+    if (deps.images.refsOf(rec.id).some((r) => r.domain === ref.domain && r.path === ref.path && r.tag === ref.tag && r.digest === undefined)) return rec.id;
+  }
+  return "";
+}
+
+function tagsOfRepository(deps: DistributionDeps, ref: Reference): Reference[] {
+  const out: Reference[] = [];
+  for (const rec of deps.images.list()) {
+    for (const r of deps.images.refsOf(rec.id)) if (r.domain === ref.domain && r.path === ref.path && r.tag !== undefined && r.digest === undefined) out.push(r);
+  }
+  return out.sort((a, b) => a.tag!.localeCompare(b.tag!));
+}
