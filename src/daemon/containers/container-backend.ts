@@ -80,6 +80,7 @@ export class ContainerBackend implements ContainersBackend {
       if (!current.has(c.image)) current.set(c.image, await this.imageIdOf(c.image).catch(() => undefined));
       const summary = containerSummary(c, opts.size ? await this.sizes(c) : undefined);
       if (current.get(c.image) !== c.imageId) summary.Image = c.imageId;
+      for (const ext of this.deps.extensions) ext.summary?.(c, summary);
       out.push(summary);
     }
     return out;

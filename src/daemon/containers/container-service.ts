@@ -58,10 +58,10 @@ export class ContainerService {
     try {
       launched = await launchContainer(this.deps, c);
     } catch (err) {
-      // Like dockerd, any failure here (spec errors such as an unknown user too) is a start failure:
-      // exit code 128 unless the runtime said otherwise, recorded, and --rm containers removed.
-      const e = err instanceof StartError ? err : new StartError((err as Error).message, 128);
-      c.state.exitCode = e.exitCode;
+      // Like dockerd, any failure here is a start failure: recorded with exit code 128 unless the runtime
+      // said otherwise, --rm containers removed; spec errors (an unknown user, ...) are system errors (500).
+      const e = err instanceof StartError ? err : err instanceof InvalidArgumentError || !(err instanceof Error) ? new StartError(String((err as Error)?.message ?? err), 128) : err;
+      c.state.exitCode = e instanceof StartError ? e.exitCode : 128;
       c.state.error = e.message;
       await this.deps.store.save(c);
       if (c.hostConfig.AutoRemove) await this.removeRecord(c);

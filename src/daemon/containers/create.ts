@@ -57,7 +57,8 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`Invalid container name (${requestedName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   const netMode = hostConfig.NetworkMode || "default";
-  if (!KNOWN_NETWORK_MODES.test(netMode)) {
+  // With networking wired in, its create hook resolves user networks (404 "network X not found").
+  if (!KNOWN_NETWORK_MODES.test(netMode) && !deps.extensions.some((e) => e.name === "network")) {
     throw new InvalidArgumentError(`network ${netMode} not found; only bridge, host, none and container:<name> are available`);
   }
   hostConfig.NetworkMode = netMode === "default" ? "bridge" : netMode;
@@ -104,6 +105,7 @@ export async function buildContainerRecord(
     restartCount: 0,
     runtime: hostConfig.Runtime,
     topChainId: image.topChainId,
+    networkingConfig: body.NetworkingConfig as ContainerRecord["networkingConfig"],
   };
   for (const ext of deps.extensions) await ext.create?.(record, warnings);
   return { record, warnings };

@@ -3,6 +3,10 @@ import { matchLabels, validateFilterKeys, type Filters } from "../../lib/filters
 import { humanDuration } from "../../lib/human-duration.js";
 import { describeStatus } from "./state.js";
 import type { ContainerRecord } from "./types.js";
+import { mountsVolume } from "../volumes/volume-extension.js";
+import type { WithMountPoints } from "../../volume/mount-point.js";
+import type { WithHealth } from "../health/health-config.js";
+import { healthStatusOf } from "../health/health-extension.js";
 
 const PS_FILTERS = ["ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "name", "network", "publish", "since", "status", "volume"];
 const STATUSES = ["created", "restarting", "running", "removing", "paused", "exited", "dead"];
@@ -32,6 +36,9 @@ export function selectContainers(
 ): ContainerRecord[] {
   const f = opts.filters;
   validateFilterKeys(f, PS_FILTERS);
+  for (const h of f.get("health") ?? []) {
+    if (!["starting", "healthy", "unhealthy", "none"].includes(h)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${h}`);
+  }
   for (const s of f.get("status") ?? []) {
     if (!STATUSES.includes(s)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
   }
@@ -56,7 +63,9 @@ export function selectContainers(
     const anc = f.get("ancestor");
     if (anc?.length && !anc.some((a) => imageMatches(a, c))) return false;
     const vol = f.get("volume");
-    if (vol?.length) return false; // no volumes exist yet
+    if (vol?.length && !vol.some((v) => mountsVolume(c as WithMountPoints, v))) return false;
+    const health = f.get("health");
+    if (health?.length && !health.includes(healthStatusOf(c as WithHealth))) return false;
     const net = f.get("network");
     if (net?.length && !net.includes(c.hostConfig.NetworkMode ?? "")) return false;
     return true;

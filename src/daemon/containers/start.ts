@@ -99,6 +99,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       rootfs: { lowerDirs: layers.lowerDirs, upperDir: layers.upperDir, workDir: layers.workDir },
     }));
   } catch (err) {
+    // Release what prepare hooks set up (veths, published ports): the container never ran.
+    for (const ext of deps.extensions) await ext.exited?.(c).catch(() => undefined);
     const { message, exitCode } = describeStartError((err as Error).message, c.path);
     throw new StartError(message, exitCode);
   }

@@ -94,6 +94,8 @@ export interface ContainerRecord {
   state: ContainerState;
   restartCount: number;
   runtime: string;
+  /** NetworkingConfig as asked at create, normalised and kept up to date by the network extension (connect/disconnect). */
+  networkingConfig?: { EndpointsConfig?: Record<string, Record<string, unknown>> | null };
   /** Layer chain the rootfs stands on; lower dirs are derived from it. */
   topChainId?: string;
   /** Overlay directories prepared at create (for inspect's GraphDriver). */

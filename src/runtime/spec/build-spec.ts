@@ -13,8 +13,8 @@ import { buildMounts, INIT_PATH_IN_CONTAINER } from "./mounts.js";
 import { buildEnv } from "./process-env.js";
 import { convertProfile, loadDefaultProfile, nativeArch, parseProfile } from "./seccomp.js";
 import { parseSecurityOpts } from "./security-opts.js";
-import { OCI_VERSION, type OciCapabilities, type OciMount, type OciNamespace, type OciSpec } from "./types.js";
-import { resolveUser } from "./user.js";
+import { OCI_VERSION, type OciCapabilities, type OciDevice, type OciMount, type OciResources, type OciNamespace, type OciSpec } from "./types.js";
+import { readUserDatabaseFromLayers, resolveUser, resolveUserIn } from "./user.js";
 
 export type NetworkSpec = { mode: "none" | "host" | "private" } | { mode: "path"; path: string };
 
@@ -22,8 +22,10 @@ export type NetworkSpec = { mode: "none" | "host" | "private" } | { mode: "path"
 export interface SpecInput {
   /** Container id (64 hex). */
   id: string;
-  /** Absolute path of the already-mounted rootfs. */
+  /** Absolute path of the rootfs (mounted by the time the runtime runs). */
   rootfsPath: string;
+  /** When the rootfs is not mounted yet: its layer dirs, top first, to read /etc/passwd and /etc/group from. */
+  userDbLayers?: string[];
   /** Resolved Entrypoint + Cmd; must not be empty. */
   args: string[];
   /** "K=V" from the image, then the container. */
@@ -64,6 +66,10 @@ export interface SpecInput {
   /** Override the default masked / read-only paths when given (an empty list disables them). */
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  /** linux.resources from the container's limits; its device rules are appended to the defaults. */
+  resources?: OciResources;
+  /** Extra device nodes (--device). */
+  devices?: OciDevice[];
 }
 
 function checkInput(input: SpecInput): void {
@@ -95,7 +101,9 @@ function namespaces(input: SpecInput, host: HostInfo): OciNamespace[] {
 export async function buildSpec(input: SpecInput, host: HostInfo): Promise<OciSpec> {
   checkInput(input);
   const sec = parseSecurityOpts(input.securityOpt);
-  const user = await resolveUser(input.rootfsPath, input.user, input.groupAdd ?? []);
+  const user = input.userDbLayers
+    ? resolveUserIn(await readUserDatabaseFromLayers(input.userDbLayers), input.user, input.groupAdd ?? [])
+    : await resolveUser(input.rootfsPath, input.user, input.groupAdd ?? []);
   const caps = resolveCapabilities({
     capAdd: input.capAdd,
     capDrop: input.capDrop,
@@ -135,7 +143,10 @@ export async function buildSpec(input: SpecInput, host: HostInfo): Promise<OciSp
     linux: {
       namespaces: namespaces(input, host),
       cgroupsPath: input.cgroupsPath,
-      resources: { devices: input.privileged ? [{ allow: true, access: "rwm" }] : defaultDeviceRules() },
+      resources: {
+        ...(input.resources ?? {}),
+        devices: [...(input.privileged ? [{ allow: true, access: "rwm" }] : defaultDeviceRules()), ...(input.resources?.devices ?? [])],
+      },
       maskedPaths: input.privileged ? [] : [...(input.maskedPaths ?? defaultMaskedPaths())],
       readonlyPaths: input.privileged ? [] : [...(input.readonlyPaths ?? defaultReadonlyPaths())],
     },
@@ -150,6 +161,10 @@ export async function buildSpec(input: SpecInput, host: HostInfo): Promise<OciSp
     if (rlimits.length > 0) proc.rlimits = rlimits;
   }
   if (input.privileged) linux.devices = await hostDevices();
+  if (input.devices?.length) {
+    const extra = input.devices;
+    linux.devices = [...(linux.devices ?? []).filter((d) => !extra.some((x) => x.path === d.path)), ...extra];
+  }
 
   const userSysctls = input.sysctls ?? {};
   validateSysctls(userSysctls, {

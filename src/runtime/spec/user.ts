@@ -86,6 +86,23 @@ export async function readUserDatabase(rootfs: string): Promise<UserDatabase> {
   return { passwd: parsePasswd(passwd ?? ""), groups: parseGroup(group ?? "") };
 }
 
+/**
+ * Reads /etc/passwd and /etc/group from an unmounted overlay: the first layer
+ * (top first: the container's upper dir, then the image's lower dirs) that
+ * holds the file wins. The monitor mounts the rootfs only after the spec is written.
+ */
+export async function readUserDatabaseFromLayers(layers: readonly string[]): Promise<UserDatabase> {
+  const first = async (file: string) => {
+    for (const dir of layers) {
+      const text = await readFileInRoot(dir, file);
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  };
+  const [passwd, group] = await Promise.all([first("/etc/passwd"), first("/etc/group")]);
+  return { passwd: parsePasswd(passwd ?? ""), groups: parseGroup(group ?? "") };
+}
+
 function findGroup(groups: GroupEntry[], arg: string): GroupEntry | undefined {
   const id = parseId(arg);
   return groups.find((g) => g.name === arg || (id !== undefined && g.gid === id));
