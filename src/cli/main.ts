@@ -69,6 +69,11 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
     await daemon.runDaemon(argv.slice(1));
     return 0;
   }
+  if (argv[0] === "registry") {
+    // A registry server needs no daemon (the role of the registry:2 image).
+    const { runRegistry } = await import("../registry/main.js");
+    return runRegistry(argv.slice(1), io.stdout, io.stderr);
+  }
   const { PROG } = await import("./usage.js");
   let global: ReturnType<typeof parseGlobal>;
   try {

@@ -31,6 +31,7 @@ const c = {
   pause: { load: () => import("./commands/container/pause.js"), short: "Pause all processes within one or more containers" },
   unpause: { load: () => import("./commands/container/unpause.js"), short: "Unpause all processes within one or more containers" },
   top: { load: () => import("./commands/container/top.js"), short: "Display the running processes of a container" },
+  port: { load: () => import("./commands/container/port.js"), short: "List port mappings or a specific mapping for the container" },
 } satisfies Record<string, Entry>;
 
 const i = {
@@ -41,6 +42,11 @@ const i = {
   inspect: { load: () => import("./commands/image/inspect.js"), short: "Display detailed information on one or more images" },
   prune: { load: () => import("./commands/image/prune.js"), short: "Remove unused images" },
   pull: { load: () => import("./commands/image/pull.js"), short: "Download an image from a registry" },
+  push: { load: () => import("./commands/image/push.js"), short: "Upload an image to a registry" },
+  save: { load: () => import("./commands/image/save.js"), short: "Save one or more images to a tar archive (streamed to STDOUT by default)" },
+  load: { load: () => import("./commands/image/load.js"), short: "Load an image from a tar archive or STDIN" },
+  history: { load: () => import("./commands/image/history.js"), short: "Show the history of an image" },
+  build: { load: () => import("./commands/image/build.js"), short: "Build an image from a Dockerfile" },
 } satisfies Record<string, Entry>;
 
 const s = {
@@ -48,17 +54,35 @@ const s = {
   version: { load: () => import("./commands/system/version.js"), short: "Show the Docker version information" },
   inspect: { load: () => import("./commands/system/inspect.js"), short: "Return low-level information on Docker objects" },
   events: { load: () => import("./commands/system/events.js"), short: "Get real time events from the server" },
+  login: { load: () => import("./commands/system/login.js"), short: "Authenticate to a registry" },
+  logout: { load: () => import("./commands/system/logout.js"), short: "Log out from a registry" },
+  commit: { load: () => import("./commands/container/commit.js"), short: "Create a new image from a container's changes" },
+} satisfies Record<string, Entry>;
+
+const n = {
+  create: { load: () => import("./commands/network/create.js"), short: "Create a network" },
+  ls: { load: () => import("./commands/network/ls.js"), short: "List networks" },
+  inspect: { load: () => import("./commands/network/inspect.js"), short: "Display detailed information on one or more networks" },
+  rm: { load: () => import("./commands/network/rm.js"), short: "Remove one or more networks" },
+  prune: { load: () => import("./commands/network/prune.js"), short: "Remove all unused networks" },
+  connect: { load: () => import("./commands/network/connect.js"), short: "Connect a container to a network" },
+  disconnect: { load: () => import("./commands/network/disconnect.js"), short: "Disconnect a container from a network" },
 } satisfies Record<string, Entry>;
 
 export const GROUPS: Record<string, { short: string; commands: Record<string, Entry>; aliases: Record<string, string> }> = {
   container: {
     short: "Manage containers",
-    commands: { attach: c.attach, exec: c.exec, pause: c.pause, unpause: c.unpause, top: c.top, create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
+    commands: { port: c.port, attach: c.attach, exec: c.exec, pause: c.pause, unpause: c.unpause, top: c.top, create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
     aliases: { ps: "ls", list: "ls", remove: "rm" },
   },
   image: {
     short: "Manage images",
-    commands: { import: i.import, inspect: i.inspect, ls: i.ls, prune: i.prune, pull: i.pull, rm: i.rm, tag: i.tag },
+    commands: { build: i.build, import: i.import, inspect: i.inspect, ls: i.ls, prune: i.prune, pull: i.pull, push: i.push, save: i.save, load: i.load, history: i.history, rm: i.rm, tag: i.tag },
+    aliases: { list: "ls", remove: "rm" },
+  },
+  network: {
+    short: "Manage networks",
+    commands: n,
     aliases: { list: "ls", remove: "rm" },
   },
   system: {
@@ -76,6 +100,7 @@ export const TOP: Record<string, Entry | string> = {
   pause: "container pause",
   unpause: "container unpause",
   top: "container top",
+  port: "container port",
   events: "system events",
   create: "container create",
   start: "container start",
@@ -92,9 +117,17 @@ export const TOP: Record<string, Entry | string> = {
   tag: "image tag",
   import: "image import",
   pull: "image pull",
+  build: "image build",
   info: "system info",
   version: s.version,
   inspect: s.inspect,
+  push: "image push",
+  save: "image save",
+  load: "image load",
+  history: "image history",
+  login: s.login,
+  logout: s.logout,
+  commit: s.commit,
 };
 
 export interface Resolved {

@@ -26,8 +26,9 @@ export async function pushImage(deps: DistributionDeps, ref: Reference, auth: Au
   const first = deps.images.get(lookup(deps, targets[0]));
   if (!first) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(ref)}`);
   const sameRegistrySources = new Set<string>();
-  const repo = await openRepository(ref.domain, ref.path, deps.registry, auth, ["pull", "push"]);
+  // Like dockerd, the first line goes out before the registry is contacted: auth errors then arrive in the stream.
   progress({ status: `The push refers to repository [${ref.domain}/${ref.path}]` });
+  const repo = await openRepository(ref.domain, ref.path, deps.registry, auth, ["pull", "push"]);
   for (const target of targets) {
     const id = lookup(deps, target);
     const rec = deps.images.get(id);

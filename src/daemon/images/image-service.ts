@@ -20,6 +20,8 @@ import { pushImage } from "./image-push.js";
 import { keepOriginal, pullReference, type PullRequest } from "./distribution-helpers.js";
 import type { ProgressFn } from "./progress.js";
 import { registryLogin } from "./registry-login.js";
+import { saveImages } from "./image-save.js";
+import { loadImages } from "./image-load.js";
 import { distributionInspect, type DistributionInspect } from "./image-distribution.js";
 import { deleteImage } from "./image-delete.js";
 import { listImages } from "./image-list.js";
@@ -141,6 +143,16 @@ export class ImageService {
     const ref = parseNormalizedReference(name);
     if (ref.digest !== undefined) throw new InvalidArgumentError("cannot push a digest reference");
     return pushImage(this.distribution(), tag ? { ...ref, tag } : ref, auth, onProgress);
+  }
+
+  /** `docker save`: a tar of the named images (docker-archive + OCI layout). */
+  save(names: string[]): Promise<Readable> {
+    return saveImages(this.distribution(), names);
+  }
+
+  /** `docker load`. */
+  load(tar: Readable, onProgress: ProgressFn): Promise<void> {
+    return loadImages(this.distribution(), tar, onProgress);
   }
 
   /** `POST /auth`: check credentials against a registry. */

@@ -29,6 +29,8 @@ export async function registryLogin(auth: AuthConfig, opts: RegistryOptions): Pr
   try {
     header = await authorize(parseChallenges(first.headers["www-authenticate"]), auth, [], !endpoint.insecure, endpoint.base.href);
   } catch (err) {
+    // A token server refusing the credentials is the same failed login to the user.
+    if (err instanceof UnauthorizedError && / 401 /.test(err.message + " ")) throw new UnauthorizedError(`login attempt to ${url.href} failed with status: 401 Unauthorized`, { cause: err });
     throw new UnauthorizedError(`login attempt to ${url.href} failed: ${(err as Error).message}`, { cause: err });
   }
   const second = await httpRequest({ method: "GET", url, verifyTls: !endpoint.insecure, headers: { Authorization: header } });

@@ -3,6 +3,9 @@ import type {
   DeleteResponseItem, HistoryItemModel, ImageDetailsModel, ImageSummaryModel, ImportRequest, ListOptions, PruneOptions, PruneReport,
 } from "../../../daemon/images/types.js";
 
+import type { PullRequest } from "../../../daemon/images/distribution-helpers.js";
+import type { AuthConfig } from "../../../registry/client/auth.js";
+
 /** What the images router needs from the daemon (implemented by daemon/images/ImageService). */
 export interface ImageBackend {
   list(opts: ListOptions): Promise<ImageSummaryModel[]>;
@@ -12,6 +15,9 @@ export interface ImageBackend {
   remove(name: string, opts: { force?: boolean; noprune?: boolean }): Promise<DeleteResponseItem[]>;
   prune(opts: PruneOptions): Promise<PruneReport>;
   importImage(tar: Readable, req: ImportRequest): Promise<{ id: string; ref?: string }>;
-  /** Pull from a registry; may report progress lines. Throws until a registry client exists. */
-  pull(fromImage: string, tag?: string, onProgress?: (msg: Record<string, unknown>) => void): Promise<unknown>;
+  /** Pull from a registry, reporting docker's JSON progress messages. */
+  pull(fromImage: string, tag?: string, onProgress?: (msg: Record<string, unknown>) => void, req?: PullRequest): Promise<unknown>;
+  save(names: string[]): Promise<Readable>;
+  load(tar: Readable, onProgress: (msg: Record<string, unknown>) => void): Promise<void>;
+  push(name: string, tag: string | undefined, onProgress: (msg: Record<string, unknown>) => void, auth?: AuthConfig): Promise<void>;
 }

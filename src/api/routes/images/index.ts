@@ -2,6 +2,8 @@ import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ImageBackend } from "./backend.js";
 import { imageCreate } from "./create.js";
+import { imagePull, imagePush } from "./pull.js";
+import { imageGet, imageLoad } from "./save-load.js";
 import { historyWire, imageInspectWire, imageSummaryWire } from "./wire.js";
 
 /** Image routes (Engine API "Image" tag): decode, call the backend once, encode. */
@@ -15,7 +17,11 @@ export function imageRoutes(b: ImageBackend): Route[] {
         ctx.sendJson(200, list.map((m) => imageSummaryWire(m, ctx.apiVersion)));
       },
     },
-    { method: "POST", path: "/images/create", handler: (ctx) => imageCreate(b, ctx) },
+    { method: "GET", path: "/images/get", handler: (ctx) => imageGet(b, ctx, ctx.query.getAll("names").filter(Boolean)) },
+    { method: "POST", path: "/images/load", handler: (ctx) => imageLoad(b, ctx) },
+    { method: "GET", path: "/images/{name:.*}/get", handler: (ctx) => imageGet(b, ctx, [ctx.params.name]) },
+    { method: "POST", path: "/images/create", handler: (ctx) => (ctx.str("fromImage") ? imagePull(b, ctx) : imageCreate(b, ctx)) },
+    { method: "POST", path: "/images/{name:.*}/push", handler: (ctx) => imagePush(b, ctx) },
     { method: "POST", path: "/images/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune({ filters: ctx.filters() })) },
     {
       method: "GET",

@@ -1,46 +1,49 @@
 import type { Route } from "../../router.js";
-import { NotFoundError, NotImplementedError } from "../../../lib/errors.js";
+import { InvalidArgumentError } from "../../../lib/errors.js";
+import type { NetworksBackend } from "./backend.js";
 
-// Until the networking issue lands, the daemon has Docker's three predefined
-// networks and nothing else; the listing lets compose and docker-py probe them.
-const PREDEFINED = ["bridge", "host", "none"].map((name) => ({
-  Name: name,
-  Id: name.padEnd(64, "0").replace(/[^0-9a-f]/g, "0"),
-  Created: "0001-01-01T00:00:00Z",
-  Scope: "local",
-  Driver: name === "none" ? "null" : name,
-  EnableIPv4: name === "bridge",
-  EnableIPv6: false,
-  IPAM: { Driver: "default", Options: null, Config: [] },
-  Internal: false,
-  Attachable: false,
-  Ingress: false,
-  ConfigFrom: { Network: "" },
-  ConfigOnly: false,
-  Containers: {},
-  Options: {},
-  Labels: {},
-}));
-
-export function networkRoutes(): Route[] {
+/** /networks: thin handlers over the networking backend. */
+export function networkRoutes(b: NetworksBackend): Route[] {
   return [
-    { method: "GET", path: "/networks", handler: (ctx) => ctx.sendJson(200, PREDEFINED) },
+    { method: "GET", path: "/networks", handler: (ctx) => ctx.sendJson(200, b.list(ctx.filters())) },
+    { method: "GET", path: "/networks/{id}", handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.id)) },
     {
-      method: "GET",
+      method: "POST",
+      path: "/networks/create",
+      handler: async (ctx) => {
+        const body = await ctx.json<{ Name: string }>();
+        if (!body || typeof body !== "object") throw new InvalidArgumentError("invalid network config");
+        ctx.sendJson(201, await b.create(body));
+      },
+    },
+    {
+      method: "DELETE",
       path: "/networks/{id}",
-      handler: (ctx) => {
-        const n = PREDEFINED.find((p) => p.Name === ctx.params.id || p.Id.startsWith(ctx.params.id));
-        if (!n) throw new NotFoundError(`network ${ctx.params.id} not found`);
-        ctx.sendJson(200, n);
+      handler: async (ctx) => {
+        await b.remove(ctx.params.id);
+        ctx.sendStatus(204);
+      },
+    },
+    { method: "POST", path: "/networks/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
+    {
+      method: "POST",
+      path: "/networks/{id}/connect",
+      handler: async (ctx) => {
+        const body = await ctx.json<{ Container?: string; EndpointConfig?: Record<string, unknown> }>({});
+        if (!body.Container) throw new InvalidArgumentError("container is required");
+        await b.connect(ctx.params.id, body.Container, body.EndpointConfig ?? {});
+        ctx.sendStatus(200);
       },
     },
     {
       method: "POST",
-      path: "/networks/create",
-      handler: () => {
-        throw new NotImplementedError("user-defined networks are not supported yet; use --network none or host");
+      path: "/networks/{id}/disconnect",
+      handler: async (ctx) => {
+        const body = await ctx.json<{ Container?: string; Force?: boolean }>({});
+        if (!body.Container) throw new InvalidArgumentError("container is required");
+        await b.disconnect(ctx.params.id, body.Container, !!body.Force);
+        ctx.sendStatus(200);
       },
     },
-    { method: "GET", path: "/volumes", handler: (ctx) => ctx.sendJson(200, { Volumes: [], Warnings: [] }) },
   ];
 }

@@ -3,6 +3,7 @@ import { readJsonMessages } from "../../../client/engine-client.js";
 import type { CliContext, CommandModule } from "../../context.js";
 import { bool, str, type ParsedFlags } from "../../flags.js";
 import { parseReference } from "../shared/reference.js";
+import { DEFAULT_SERVER, registryAuthHeader, registryOfImage } from "../system/login.js";
 
 /** `wharf pull NAME[:TAG|@DIGEST]` and the pull `run`/`create` do for a missing image. */
 export const command: CommandModule["command"] = {
@@ -38,13 +39,19 @@ export async function pullImage(client: EngineClient, ref: string, opts: { platf
     fromImage = full.slice(0, colon);
     tag = full.slice(colon + 1);
   }
-  const res = await client.imageCreate({ fromImage, tag, platform: opts.platform });
+  const res = await client.stream("POST", "/images/create", {
+    query: { fromImage, tag, platform: opts.platform },
+    headers: { "X-Registry-Auth": registryAuthHeader(registryOfImage(fromImage)) || "e30=" },
+  });
+  let failure: string | undefined;
   await readJsonMessages(res, (m) => {
+    if (typeof m.error === "string") failure = m.error;
     if (!opts.out || typeof m.status !== "string") return;
     const id = typeof m.id === "string" ? `${m.id}: ` : "";
     if (typeof m.progress === "string" || m.progressDetail && Object.keys(m.progressDetail as object).length > 0) return;
     opts.out.write(`${id}${m.status}\n`);
   });
+  if (failure) throw new Error(failure);
 }
 
 export async function run(ctx: CliContext, p: ParsedFlags): Promise<void> {
@@ -52,5 +59,11 @@ export async function run(ctx: CliContext, p: ParsedFlags): Promise<void> {
   const ref = p.args[0];
   await pullImage(client, ref, { platform: str(p, "platform") || undefined, out: bool(p, "quiet") ? undefined : ctx.io.stdout, allTags: bool(p, "all-tags") });
   if (bool(p, "quiet")) ctx.io.stdout.write(`${bool(p, "all-tags") ? ref : withDefaultTag(ref)}\n`);
-  else ctx.io.stdout.write(`docker.io/${withDefaultTag(ref).includes("/") ? "" : "library/"}${withDefaultTag(ref)}\n`);
+  else ctx.io.stdout.write(`${canonical(withDefaultTag(ref))}\n`);
+}
+
+/** "busybox:latest" → "docker.io/library/busybox:latest"; other registries print as given. */
+function canonical(ref: string): string {
+  if (registryOfImage(ref) !== DEFAULT_SERVER) return ref;
+  return `docker.io/${ref.includes("/") ? "" : "library/"}${ref}`;
 }

@@ -1,0 +1,88 @@
+import { createReadStream, promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { extract as extractTar } from "tar";
+import { InvalidArgumentError } from "../../lib/errors.js";
+import { sha256Digest, type Digest } from "../../content/digest.js";
+import { AutoDecompress } from "../../snapshot/decompress.js";
+import type { DockerImageConfig } from "../../image/image-config.js";
+import { familiarString, parseNormalizedReference, withDefaultTag } from "../../image/reference.js";
+import type { DistributionDeps } from "./distribution-deps.js";
+import type { ProgressFn } from "./progress.js";
+
+interface ArchiveEntry {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
+
+/**
+ * `docker load`: a docker-archive (manifest.json) or a bare OCI layout
+ * (index.json), plain or compressed. The archive is unpacked to a scratch
+ * dir first (its order is not ours to choose); every layer is checked
+ * against the config's diffID while it is applied, and kept in the content
+ * store so `save`/`push` give the same bytes back. Tags are set last.
+ */
+export async function loadImages(deps: DistributionDeps, input: Readable, progress: ProgressFn): Promise<void> {
+  await deps.images.load();
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), "wharf-load-"));
+  try {
+    await pipeline(input, new AutoDecompress(), extractTar({ cwd: work, strict: true, preservePaths: false }));
+    const entries = await archiveEntries(work);
+    for (const e of entries) {
+      const configBody = await fs.readFile(inside(work, e.Config));
+      const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
+      const diffIds = config.rootfs?.diff_ids ?? [];
+      if (diffIds.length !== e.Layers.length) throw new InvalidArgumentError(`invalid archive: ${e.Config} names ${diffIds.length} layers, the manifest ${e.Layers.length}`);
+      const chains: Digest[] = [];
+      let size = 0;
+      for (let i = 0; i < e.Layers.length; i++) {
+        const file = inside(work, e.Layers[i]);
+        const applied = await deps.snapshotter.applyLayer(chains[i - 1], createReadStream(file), { diffId: diffIds[i] });
+        if (applied.diffId !== diffIds[i]) {
+          throw new InvalidArgumentError(`invalid archive: layer ${e.Layers[i]} has diffID ${applied.diffId}, the config expects ${diffIds[i]}`);
+        }
+        chains.push(applied.chainId);
+        size += applied.size;
+        const blob = await deps.content.ingest(createReadStream(file));
+        await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
+      }
+      const id = sha256Digest(configBody);
+      await deps.images.exclusive(async () => {
+        await deps.images.create(configBody, chains, size);
+        for (const t of e.RepoTags ?? []) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
+      });
+      const tags = e.RepoTags ?? [];
+      if (tags.length === 0) progress({ stream: `Loaded image ID: ${id}\n` });
+      for (const t of tags) progress({ stream: `Loaded image: ${familiarString(withDefaultTag(parseNormalizedReference(t)))}\n` });
+      deps.emit("load", id, tags.length ? { name: tags[0] } : {});
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+/** manifest.json entries, or the same read from an OCI index (tags from its ref-name annotations). */
+async function archiveEntries(work: string): Promise<ArchiveEntry[]> {
+  const manifestJson = await fs.readFile(path.join(work, "manifest.json"), "utf8").catch(() => undefined);
+  if (manifestJson !== undefined) return JSON.parse(manifestJson) as ArchiveEntry[];
+  const indexJson = await fs.readFile(path.join(work, "index.json"), "utf8").catch(() => undefined);
+  if (indexJson === undefined) throw new InvalidArgumentError("invalid archive: neither manifest.json nor index.json found");
+  const index = JSON.parse(indexJson) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+  const out: ArchiveEntry[] = [];
+  for (const d of index.manifests) {
+    const m = JSON.parse(await fs.readFile(path.join(work, "blobs", "sha256", d.digest.slice(7)), "utf8")) as { config: { digest: string }; layers: { digest: string }[] };
+    const name = d.annotations?.["io.containerd.image.name"];
+    out.push({ Config: `blobs/sha256/${m.config.digest.slice(7)}`, RepoTags: name ? [name] : null, Layers: m.layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) });
+  }
+  return out;
+}
+
+/** A path from the archive's own metadata, refused if it leaves the scratch dir. */
+function inside(work: string, rel: string): string {
+  const p = path.resolve(work, rel);
+  if (!p.startsWith(work + path.sep)) throw new InvalidArgumentError(`invalid archive: path ${rel} escapes the archive`);
+  return p;
+}

@@ -1,0 +1,68 @@
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import type { Readable } from "node:stream";
+import { UnavailableError } from "../../lib/errors.js";
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers?: Record<string, string | number>;
+  body?: Buffer | Readable;
+  /** Follow 307/302/301/303 (blob GETs are redirected to storage by some registries). */
+  followRedirects?: boolean;
+  /** TLS verification; false for insecure registries. */
+  verifyTls?: boolean;
+}
+
+/**
+ * One HTTP(S) request on node's http/https, answering the raw response
+ * (callers stream or read it). Network failures become UnavailableError
+ * with the method and URL in the message, the way dockerd words them.
+ */
+export function httpRequest(req: HttpRequest, redirects = 5): Promise<IncomingMessage> {
+  const mod = req.url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const r = mod.request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      ...(req.url.protocol === "https:" ? { rejectUnauthorized: req.verifyTls !== false } : {}),
+    }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects > 0) {
+        res.resume();
+        const next = new URL(res.headers.location, req.url);
+        // Storage redirects must not carry the registry's credentials to another host.
+        const headers = { ...req.headers };
+        if (next.host !== req.url.host) delete headers.Authorization;
+        httpRequest({ ...req, url: next, headers, method: status === 303 ? "GET" : req.method }, redirects - 1).then(resolve, reject);
+        return;
+      }
+      resolve(res);
+    });
+    r.on("error", (err) => reject(new UnavailableError(`${capitalize(req.method)} "${req.url.href}": ${err.message}`, { cause: err })));
+    if (req.body === undefined) r.end();
+    else if (Buffer.isBuffer(req.body)) r.end(req.body);
+    else {
+      req.body.on("error", (err) => r.destroy(err));
+      req.body.pipe(r);
+    }
+  });
+}
+
+export async function readAll(res: IncomingMessage, limit = 64 << 20): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of res) {
+    n += (c as Buffer).length;
+    if (n > limit) {
+      res.destroy();
+      throw new UnavailableError(`response from ${res.url ?? "registry"} is larger than ${limit} bytes`);
+    }
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0) + s.slice(1).toLowerCase();
+}
