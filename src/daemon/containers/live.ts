@@ -56,18 +56,41 @@ export class LiveContainer {
     this.conn = undefined;
   }
 
+  private blocked = new Set<Attachment>();
+
   private broadcast(stream: 1 | 2, data: Buffer): void {
     for (const a of this.attachments) {
       if ((stream === 1 && !a.stdout) || (stream === 2 && !a.stderr)) continue;
       if (!a.socket.writable) continue;
-      if (a.tty) a.socket.write(data);
+      let ok: boolean;
+      if (a.tty) ok = a.socket.write(data);
       else {
         const hdr = Buffer.alloc(8);
         hdr[0] = stream;
         hdr.writeUInt32BE(data.length, 4);
-        a.socket.write(Buffer.concat([hdr, data]));
+        ok = a.socket.write(Buffer.concat([hdr, data]));
       }
+      if (!ok) this.hold(a);
     }
+  }
+
+  /**
+   * A slow attached client: stop reading from the monitor until it drains,
+   * so nothing is lost and memory stays bounded (the monitor in turn stops
+   * reading the container's output, like docker's attach).
+   */
+  private hold(a: Attachment): void {
+    if (this.blocked.has(a)) return;
+    this.blocked.add(a);
+    this.conn?.pause();
+    const release = () => {
+      a.socket.off("drain", release);
+      a.socket.off("close", release);
+      this.blocked.delete(a);
+      if (this.blocked.size === 0) this.conn?.resume();
+    };
+    a.socket.once("drain", release);
+    a.socket.once("close", release);
   }
 
   /** End every attached stream (the container exited). */

@@ -1,6 +1,9 @@
-/* Clients of shim.sock. Output is written non-blocking: a client that falls
- * more than OUT_LIMIT behind is dropped, so a slow or stuck reader can never
- * stall the container. Frames from clients are decoded here and handed to
+/* Clients of shim.sock. Output is written non-blocking. A subscribed client
+ * (the daemon, which forwards to attached users) gets back-pressure: while it
+ * is more than OUT_SOFT behind, the loop stops reading the container's
+ * output, as docker's attach slows a container down for a slow reader and
+ * loses nothing. A client more than OUT_LIMIT behind (only possible for
+ * non-subscribed clients) is dropped. Frames from clients are decoded here and handed to
  * handle_frame() (loop.c), except subscribe which is a client property. */
 #include "shim.h"
 
@@ -13,7 +16,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define OUT_LIMIT (1u << 20)
+#define OUT_LIMIT (4u << 20)
+#define OUT_SOFT (256u << 10)
 
 struct client {
   int fd, subscribed, dead;
@@ -98,6 +102,13 @@ static void send_frame(struct client *c, int type, const void *data, size_t len)
   if (done < FRAME_HEADER) enqueue(c, hdr + done, FRAME_HEADER - done);
   size_t skip = done > FRAME_HEADER ? done - FRAME_HEADER : 0;
   if (skip < len) enqueue(c, (const unsigned char *)data + skip, len - skip);
+}
+
+/* Non-zero while a live subscriber has more than OUT_SOFT queued. */
+int clients_backlogged(void) {
+  for (int i = 0; i < count; i++)
+    if (!list[i]->dead && list[i]->subscribed && list[i]->out_len > OUT_SOFT) return 1;
+  return 0;
 }
 
 void clients_send_one(void *client, int type, const void *data, size_t len) {

@@ -188,6 +188,14 @@ static void read_output(int stream) {
 /* An exec's output has no log file: after it exits, wait (bounded) for the
  * daemon's start frame so that a fast process's output is not lost. */
 #define CLAIM_MS 5000
+/* How long after exit a slow subscriber may keep the drain going. */
+#define BACKLOG_MS 60000
+
+static int64_t backlog_limit(int64_t now) {
+  static int64_t limit;
+  if (limit == 0) limit = now + BACKLOG_MS;
+  return limit;
+}
 
 void run_loop(void) {
   static struct pollfd pfd[5 + MAX_POLL];
@@ -200,6 +208,8 @@ void run_loop(void) {
       int64_t now = now_ms();
       if (drain_deadline == 0) drain_deadline = now + DRAIN_MS, claim_deadline = now + CLAIM_MS;
       int outputs_open = ST.out_fd[0] >= 0 || ST.out_fd[1] >= 0;
+      /* A subscriber still catching up is not a stuck pipe: keep draining (bounded). */
+      if (outputs_open && clients_backlogged() && drain_deadline < now + DRAIN_MS && now < backlog_limit(now)) drain_deadline = now + DRAIN_MS;
       int drained = !outputs_open || now >= drain_deadline;
       int claimed = start_seen || now >= claim_deadline;
       if (drained && claimed) break;
@@ -209,8 +219,10 @@ void run_loop(void) {
     }
     pfd[0] = (struct pollfd){.fd = ST.sig_fd, .events = POLLIN};
     pfd[1] = (struct pollfd){.fd = ST.listen_fd, .events = POLLIN};
-    pfd[2] = (struct pollfd){.fd = ST.out_fd[0], .events = POLLIN};
-    pfd[3] = (struct pollfd){.fd = ST.out_fd[1], .events = POLLIN};
+    int backlogged = clients_backlogged();
+    pfd[2] = (struct pollfd){.fd = backlogged ? -1 : ST.out_fd[0], .events = POLLIN};
+    pfd[3] = (struct pollfd){.fd = backlogged ? -1 : ST.out_fd[1], .events = POLLIN};
+    if (backlogged && timeout < 0) timeout = 1000; /* re-check even if no client event arrives */
     pfd[4] = (struct pollfd){.fd = stdin_len ? ST.in_fd : -1, .events = POLLOUT};
     int nc = clients_pollfds(pfd + 5, MAX_POLL, stdin_len < STDIN_LIMIT);
     if (poll(pfd, (nfds_t)(5 + nc), timeout) < 0) {

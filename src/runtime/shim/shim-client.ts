@@ -150,6 +150,15 @@ export class ShimConnection extends EventEmitter {
     }
   }
 
+  /** Stop reading output (back-pressure: the shim then stops reading the container's pipes). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   /** Receive output frames from now on (an exec's earlier output is replayed once). */
   subscribe(): void {
     this.socket.write(encodeFrame(FRAME_SUBSCRIBE));

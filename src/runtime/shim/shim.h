@@ -87,6 +87,7 @@ void clients_set_exit(const char *exit_json);
 int clients_pending_output(void);
 void clients_close_all(void);
 int clients_count(void);
+int clients_backlogged(void);
 
 /* loop.c: the event loop and what frames do. */
 struct shim_state {
