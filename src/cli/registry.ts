@@ -32,6 +32,19 @@ const c = {
   unpause: { load: () => import("./commands/container/unpause.js"), short: "Unpause all processes within one or more containers" },
   top: { load: () => import("./commands/container/top.js"), short: "Display the running processes of a container" },
   port: { load: () => import("./commands/container/port.js"), short: "List port mappings or a specific mapping for the container" },
+  cp: { load: () => import("./commands/container/cp.js"), short: "Copy files/folders between a container and the local filesystem" },
+  diff: { load: () => import("./commands/container/diff.js"), short: "Inspect changes to files or directories on a container's filesystem" },
+  export: { load: () => import("./commands/container/export.js"), short: "Export a container's filesystem as a tar archive" },
+  stats: { load: () => import("./commands/container/stats.js"), short: "Display a live stream of container(s) resource usage statistics" },
+  update: { load: () => import("./commands/container/update.js"), short: "Update configuration of one or more containers" },
+} satisfies Record<string, Entry>;
+
+const v = {
+  create: { load: () => import("./commands/volume/create.js"), short: "Create a volume" },
+  ls: { load: () => import("./commands/volume/ls.js"), short: "List volumes" },
+  inspect: { load: () => import("./commands/volume/inspect.js"), short: "Display detailed information on one or more volumes" },
+  rm: { load: () => import("./commands/volume/rm.js"), short: "Remove one or more volumes" },
+  prune: { load: () => import("./commands/volume/prune.js"), short: "Remove unused local volumes" },
 } satisfies Record<string, Entry>;
 
 const i = {
@@ -72,7 +85,7 @@ const n = {
 export const GROUPS: Record<string, { short: string; commands: Record<string, Entry>; aliases: Record<string, string> }> = {
   container: {
     short: "Manage containers",
-    commands: { port: c.port, attach: c.attach, exec: c.exec, pause: c.pause, unpause: c.unpause, top: c.top, create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
+    commands: { cp: c.cp, diff: c.diff, export: c.export, stats: c.stats, update: c.update, port: c.port, attach: c.attach, exec: c.exec, pause: c.pause, unpause: c.unpause, top: c.top, create: c.create, inspect: c.inspect, kill: c.kill, logs: c.logs, ls: c.ls, prune: c.prune, rename: c.rename, restart: c.restart, rm: c.rm, run: c.run, start: c.start, stop: c.stop, wait: c.wait },
     aliases: { ps: "ls", list: "ls", remove: "rm" },
   },
   image: {
@@ -85,9 +98,18 @@ export const GROUPS: Record<string, { short: string; commands: Record<string, En
     commands: n,
     aliases: { list: "ls", remove: "rm" },
   },
+  volume: {
+    short: "Manage volumes",
+    commands: v,
+    aliases: { list: "ls", remove: "rm" },
+  },
   system: {
     short: "Manage Docker",
-    commands: { info: s.info, events: s.events },
+    commands: {
+      info: s.info, events: s.events,
+      df: { load: () => import("./commands/system/df.js"), short: "Show docker disk usage" },
+      prune: { load: () => import("./commands/system/prune.js"), short: "Remove all unused data" },
+    },
     aliases: {},
   },
 };
@@ -101,6 +123,11 @@ export const TOP: Record<string, Entry | string> = {
   unpause: "container unpause",
   top: "container top",
   port: "container port",
+  cp: "container cp",
+  diff: "container diff",
+  export: "container export",
+  stats: "container stats",
+  update: "container update",
   events: "system events",
   create: "container create",
   start: "container start",

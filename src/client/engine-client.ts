@@ -193,6 +193,77 @@ export class EngineClient {
     return this.jsonCall("POST", "/images/prune", { query: { filters: encodeFilters(filters) } });
   }
 
+  // ---- networks ----
+  async networkList(filters?: FilterArgs): Promise<JsonObject[]> {
+    return this.get("/networks", { filters: encodeFilters(filters) });
+  }
+  async networkInspect(id: string): Promise<JsonObject> {
+    return this.get(`/networks/${enc(id)}`);
+  }
+  async networkCreate(body: JsonObject): Promise<{ Id: string; Warning?: string }> {
+    return this.jsonCall("POST", "/networks/create", { body });
+  }
+  async networkRemove(id: string): Promise<void> {
+    await this.call("DELETE", `/networks/${enc(id)}`);
+  }
+  async networksPrune(filters?: FilterArgs): Promise<{ NetworksDeleted: string[] | null }> {
+    return this.jsonCall("POST", "/networks/prune", { query: { filters: encodeFilters(filters) } });
+  }
+  async networkConnect(id: string, container: string, endpointConfig?: JsonObject): Promise<void> {
+    await this.call("POST", `/networks/${enc(id)}/connect`, { body: { Container: container, EndpointConfig: endpointConfig } });
+  }
+  async networkDisconnect(id: string, container: string, force = false): Promise<void> {
+    await this.call("POST", `/networks/${enc(id)}/disconnect`, { body: { Container: container, Force: force } });
+  }
+
+  // ---- volumes, files, stats, limits, disk usage ----
+  async volumeCreate(body: JsonObject): Promise<JsonObject> {
+    return this.jsonCall("POST", "/volumes/create", { body });
+  }
+  async volumeList(filters?: FilterArgs): Promise<{ Volumes: JsonObject[] | null; Warnings: string[] | null }> {
+    return this.get("/volumes", { filters: encodeFilters(filters) });
+  }
+  async volumeInspect(name: string): Promise<JsonObject> {
+    return this.get(`/volumes/${enc(name)}`);
+  }
+  async volumeRemove(name: string, force = false): Promise<void> {
+    await this.call("DELETE", `/volumes/${enc(name)}`, { query: { force: force ? "1" : undefined } });
+  }
+  async volumesPrune(filters?: FilterArgs): Promise<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.jsonCall("POST", "/volumes/prune", { query: { filters: encodeFilters(filters) } });
+  }
+  /** HEAD archive: the path's stat (decoded X-Docker-Container-Path-Stat). */
+  async containerStatPath(id: string, path: string): Promise<{ name: string; size: number; mode: number; mtime: string; linkTarget: string }> {
+    const res = await this.stream("HEAD", `/containers/${enc(id)}/archive`, { query: { path } });
+    res.resume();
+    return JSON.parse(Buffer.from(String(res.headers["x-docker-container-path-stat"] ?? ""), "base64").toString("utf8"));
+  }
+  async containerGetArchive(id: string, path: string): Promise<IncomingMessage> {
+    return await this.stream("GET", `/containers/${enc(id)}/archive`, { query: { path } });
+  }
+  async containerPutArchive(id: string, path: string, tar: NodeJS.ReadableStream, o: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+    const res = await this.stream("PUT", `/containers/${enc(id)}/archive`, {
+      query: { path, noOverwriteDirNonDir: o.noOverwriteDirNonDir ? "true" : undefined, copyUIDGID: o.copyUIDGID ? "true" : undefined },
+      rawBody: tar, contentType: "application/x-tar",
+    });
+    await readBody(res);
+  }
+  async containerExport(id: string): Promise<IncomingMessage> {
+    return await this.stream("GET", `/containers/${enc(id)}/export`);
+  }
+  async containerChanges(id: string): Promise<{ Path: string; Kind: number }[] | null> {
+    return this.get(`/containers/${enc(id)}/changes`);
+  }
+  async containerStats(id: string, o: { stream: boolean; oneShot?: boolean }): Promise<IncomingMessage> {
+    return await this.stream("GET", `/containers/${enc(id)}/stats`, { query: { stream: o.stream ? "1" : "0", "one-shot": o.oneShot ? "1" : undefined } });
+  }
+  async containerUpdate(id: string, body: JsonObject): Promise<{ Warnings: string[] | null }> {
+    return this.jsonCall("POST", `/containers/${enc(id)}/update`, { body });
+  }
+  async systemDf(): Promise<JsonObject> {
+    return this.get("/system/df");
+  }
+
   // ---- plumbing ----
   async path(p: string): Promise<string> {
     return `/v${await this.apiVersion()}${p}`;

@@ -8,8 +8,11 @@ import { systemRoutes } from "../api/routes/system/index.js";
 import { stubRoutes } from "../api/routes/system/stubs.js";
 import { imageRoutes } from "../api/routes/images/index.js";
 import { authRoutes } from "../api/routes/auth/index.js";
+import { commitRoutes } from "../api/routes/images/commit.js";
+import { commitFromContainer } from "./images/container-commit.js";
 import { distributionRoutes } from "../api/routes/distribution/index.js";
 import { networkRoutes } from "../api/routes/networks/index.js";
+import { Networking } from "./networks/index.js";
 import { buildRoutes } from "../api/routes/build/index.js";
 import { BuildService } from "./build/build-service.js";
 import { execRoutes } from "../api/routes/exec/index.js";
@@ -25,6 +28,7 @@ import { isRunning } from "./containers/state.js";
 import { chooseRuntimes } from "./runtimes.js";
 import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
+import { wireStorageFeatures } from "./volumes/storage-features.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -48,6 +52,7 @@ function initPath(cfg: DaemonConfig): string {
 /** The composition root: builds every service from the config; no module singletons. */
 export class Daemon {
   private server?: ApiServer;
+  private networking?: Networking;
   containers!: ContainerService;
 
   constructor(readonly config: DaemonConfig) {}
@@ -75,6 +80,12 @@ export class Daemon {
       registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
     });
     const snapshotter = images.snapshotter;
+    const networking = (this.networking = new Networking(
+      { bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: Number((cfg as { mtu?: string }).mtu) || undefined, icc: (cfg as { icc?: boolean }).icc },
+      cfg.dataRoot, store, events,
+    ));
+    await networking.init();
+    const storage = wireStorageFeatures({ dataRoot: cfg.dataRoot, store, events });
     this.containers = new ContainerService({
       store,
       images,
@@ -87,9 +98,10 @@ export class Daemon {
       initPath: initPath(cfg),
       initByDefault: cfg.init,
       cgroupParent: cfg.cgroupParent,
-      extensions: [],
+      extensions: [networking.extension, ...(await storage.extensions())],
     });
     await this.containers.restore();
+    await networking.sweep();
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
     });
@@ -106,12 +118,14 @@ export class Daemon {
       routes: [
         ...systemRoutes(system),
         ...containerRoutes(new ContainerBackend(this.containers, imageIdOf)),
-        ...execRoutes(new ExecService(this.containers)),
+        ...execRoutes(storage.exec(new ExecService(this.containers))),
         ...imageRoutes(images),
         ...authRoutes(images),
+        ...commitRoutes({ commit: (o) => commitFromContainer(images, this.containers, o) }),
         ...distributionRoutes(images),
-        ...networkRoutes(),
+        ...networkRoutes(networking),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
+        ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
         ...stubRoutes(),
       ],
     });
@@ -121,5 +135,6 @@ export class Daemon {
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
     if (stopContainers && this.containers) await this.containers.stopAll();
+    await this.networking?.close();
   }
 }

@@ -111,7 +111,11 @@ export class TestDaemon {
     return { DOCKER_HOST: this.host, DOCKER_CONFIG: `${this.base}/docker-config` };
   }
 
+  /** Each test daemon gets its own default bridge (its subnet is picked free at start), unless the test names one. */
+  readonly bridge = `wt${this.id}`;
+
   async start(extraArgs: string[] = []): Promise<void> {
+    if (!extraArgs.some((a) => a === "--bridge" || a === "-b" || a.startsWith("--bridge="))) extraArgs = ["--bridge", this.bridge, ...extraArgs];
     await fs.mkdir(this.base, { recursive: true });
     await fs.mkdir(`${this.base}/docker-config`, { recursive: true });
     const log = await fs.open(this.logFile, "a");
@@ -176,6 +180,7 @@ async function cleanupLeftovers(d: TestDaemon): Promise<void> {
   } catch {
     /* best effort */
   }
+  await cleanupNetworking(d).catch(() => undefined);
   for (const ctrl of await fs.readdir("/sys/fs/cgroup").catch(() => [] as string[])) {
     const dir = `/sys/fs/cgroup/${ctrl}${d.cgroupParent}`;
     for (const sub of await fs.readdir(dir).catch(() => [] as string[])) await fs.rmdir(`${dir}/${sub}`).catch(() => undefined);
@@ -184,6 +189,31 @@ async function cleanupLeftovers(d: TestDaemon): Promise<void> {
   await fs.rm(d.base, { recursive: true, force: true }).catch(() => undefined);
   await fs.rm(d.execRoot, { recursive: true, force: true }).catch(() => undefined);
   await fs.rm(d.socket, { force: true });
+}
+
+/** Bridges, netns and the nftables table a test daemon made (the daemon, like dockerd, keeps them across restarts). */
+async function cleanupNetworking(d: TestDaemon): Promise<void> {
+  const { execFileSync } = await import("node:child_process");
+  const quiet = (cmd: string, args: string[]) => {
+    try {
+      execFileSync(cmd, args, { stdio: "ignore" });
+    } catch {
+      /* already gone */
+    }
+  };
+  const netDir = `${d.dataRoot}/network`;
+  for (const f of await fs.readdir(`${netDir}/sandboxes`).catch(() => [] as string[])) {
+    const sb = JSON.parse(await fs.readFile(`${netDir}/sandboxes/${f}`, "utf8").catch(() => "{}"));
+    for (const e of sb.endpoints ?? []) quiet("ip", ["link", "delete", e.hostVeth]);
+    if (sb.netns) quiet("ip", ["netns", "delete", sb.netns]);
+  }
+  for (const f of await fs.readdir(`${netDir}/networks`).catch(() => [] as string[])) {
+    const n = JSON.parse(await fs.readFile(`${netDir}/networks/${f}`, "utf8").catch(() => "{}"));
+    if (n.bridge && (n.ownsBridge || n.bridge === d.bridge)) quiet("ip", ["link", "delete", n.bridge]);
+  }
+  let h = 0;
+  for (const ch of path.resolve(d.dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  quiet("nft", ["delete", "table", "ip", `wharf_${h.toString(16)}`]);
 }
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {

@@ -4,7 +4,6 @@ import type { ImageConfig } from "../../image/image-config.js";
 import { parseNormalizedReference, validateTag, withDefaultTag, familiarString } from "../../image/reference.js";
 import type { ContainerService } from "../containers/container-service.js";
 import { commitContainer } from "./image-commit.js";
-import { layerTar } from "../../snapshot/diff.js";
 import type { ImageService } from "./image-service.js";
 
 export interface CommitOptions {
@@ -43,18 +42,12 @@ export async function commitFromContainer(images: ImageService, containers: Cont
   if (pause) await containers.pause(c.id);
   try {
     if (!c.layers?.upperDir) throw new ConflictError(`container ${c.id} has no filesystem to commit`);
-    // Keep the exact layer bytes: re-tarring the extracted layer later would not reproduce its diffID.
-    const kept = await images.content.ingest(layerTar(c.layers.upperDir));
     const cmd = (base.Cmd as string[] | undefined) ?? [];
     const id = await commitContainer({
       imageService: images, upperDir: c.layers.upperDir, parentImageId: c.imageId, config,
       containerConfig: c.config as unknown as ImageConfig, containerId: c.id,
       comment: o.comment, author: o.author, createdBy: [...((base.Entrypoint as string[] | undefined) ?? []), ...cmd].join(" "),
     });
-    const diffIds = (await images.images.config(id)).rootfs.diff_ids;
-    if (diffIds[diffIds.length - 1] === kept.digest) {
-      await images.layerBlobs.add(kept.digest, { digest: kept.digest, mediaType: "application/vnd.oci.image.layer.v1.tar", size: kept.size });
-    } else await images.content.delete(kept.digest);
     if (ref) await images.images.exclusive(() => images.images.tag(ref, id as never).then(() => undefined));
     images.distribution().emit("tag", id, ref ? { name: familiarString(ref) } : {});
     return id;

@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { layerTar, isEmptyDiff } from "../../snapshot/diff.js";
 import { hostArchitecture, type DockerImageConfig, type HistoryEntry, type ImageConfig } from "../../image/image-config.js";
 import { topChainId } from "../../image/image-record.js";
@@ -38,9 +39,23 @@ export async function commitContainer(req: CommitRequest): Promise<string> {
   const diffIds = [...(parentCfg?.rootfs.diff_ids ?? [])];
   const chainIds = [...(parentRec?.chainIds ?? [])];
   let size = parentRec?.size ?? 0;
-  let empty = !!req.emptyLayer || !req.upperDir || (await isEmptyDiff(req.upperDir));
+  const empty = !!req.emptyLayer || !req.upperDir || (await isEmptyDiff(req.upperDir));
   if (!empty && req.upperDir) {
-    const layer = await svc.snapshotter.applyLayer(parentRec ? topChainId(parentRec) : undefined, layerTar(req.upperDir));
+    // One tar of the changes feeds both the layer store and the content store: push and save
+    // need the exact bytes (re-tarring an extracted layer later would not reproduce its diffID).
+    const tar = layerTar(req.upperDir);
+    const toStore = new PassThrough();
+    const toApply = new PassThrough();
+    tar.pipe(toStore);
+    tar.pipe(toApply);
+    tar.once("error", (err) => (toStore.destroy(err), toApply.destroy(err)));
+    const [kept, layer] = await Promise.all([
+      svc.content.ingest(toStore),
+      svc.snapshotter.applyLayer(parentRec ? topChainId(parentRec) : undefined, toApply),
+    ]);
+    if (kept.digest === layer.diffId) {
+      await svc.layerBlobs.add(layer.diffId, { digest: kept.digest, mediaType: "application/vnd.oci.image.layer.v1.tar", size: kept.size });
+    }
     diffIds.push(layer.diffId);
     chainIds.push(layer.chainId);
     size += layer.size;

@@ -197,6 +197,29 @@ describe("buildSpec", () => {
     await assert.rejects(buildSpec(baseInput(fx.rootfs, { sysctls: { "kernel.panic": "1" } }), TEST_HOST), InvalidArgumentError);
   });
 
+  it("puts resource limits and extra devices in linux.resources / linux.devices", async () => {
+    const s = await buildSpec(
+      baseInput(fx.rootfs, {
+        resources: {
+          memory: { limit: 33554432, swap: 67108864 },
+          cpu: { shares: 512, cpus: "0" },
+          pids: { limit: 20 },
+          blockIO: { throttleReadBpsDevice: [{ major: 8, minor: 0, rate: 1048576 }] },
+          devices: [{ allow: true, type: "c", major: 1, minor: 3, access: "rwm" }],
+        },
+        devices: [{ path: "/dev/xnull", type: "c", major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 }],
+      }),
+      TEST_HOST,
+    );
+    assertValid(s);
+    assert.equal(s.linux!.resources!.memory!.limit, 33554432);
+    assert.equal(s.linux!.resources!.pids!.limit, 20);
+    const rules = s.linux!.resources!.devices!;
+    assert.deepEqual(rules[0], { allow: false, access: "rwm" }, "the default deny rule stays first");
+    assert.deepEqual(rules[rules.length - 1], { allow: true, type: "c", major: 1, minor: 3, access: "rwm" });
+    assert.equal(s.linux!.devices!.at(-1)!.path, "/dev/xnull");
+  });
+
   it("rejects empty commands and relative paths", async () => {
     await assert.rejects(buildSpec(baseInput(fx.rootfs, { args: [] }), TEST_HOST), InvalidArgumentError);
     await assert.rejects(buildSpec(baseInput(fx.rootfs, { cwd: "tmp" }), TEST_HOST), /needs to be an absolute path/);

@@ -123,6 +123,13 @@ export interface OciDeviceCgroup {
   access?: string;
 }
 
+/** A per-device I/O limit (bytes or operations per second). */
+export interface OciThrottleDevice {
+  major: number;
+  minor: number;
+  rate: number;
+}
+
 export interface OciResources {
   devices?: OciDeviceCgroup[];
   memory?: {
@@ -144,7 +151,15 @@ export interface OciResources {
     mems?: string;
   };
   pids?: { limit: number };
-  blockIO?: { weight?: number };
+  blockIO?: {
+    weight?: number;
+    leafWeight?: number;
+    weightDevice?: { major: number; minor: number; weight?: number; leafWeight?: number }[];
+    throttleReadBpsDevice?: OciThrottleDevice[];
+    throttleWriteBpsDevice?: OciThrottleDevice[];
+    throttleReadIOPSDevice?: OciThrottleDevice[];
+    throttleWriteIOPSDevice?: OciThrottleDevice[];
+  };
   unified?: Record<string, string>;
 }
 

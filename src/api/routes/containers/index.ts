@@ -2,12 +2,17 @@ import type { Route, RequestContext } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ContainersBackend } from "./backend.js";
 
-function closedPromise(ctx: RequestContext): Promise<void> {
+/** Resolves when the client goes away; `dispose` removes the listener (keep-alive sockets serve many requests). */
+function clientGone(ctx: RequestContext): { closed: Promise<void>; dispose: () => void } {
   const sock = ctx.upgradeSocket ?? ctx.req.socket;
-  return new Promise((resolve) => {
+  let dispose = () => {};
+  const closed = new Promise<void>((resolve) => {
     if (sock.destroyed) return resolve();
-    sock.once("close", () => resolve());
+    const onClose = () => resolve();
+    sock.once("close", onClose);
+    dispose = () => sock.off("close", onClose);
   });
+  return { closed, dispose };
 }
 
 function stopOpts(ctx: RequestContext) {
@@ -63,8 +68,13 @@ export function containerRoutes(b: ContainersBackend): Route[] {
         const condition = (ctx.str("condition") || "not-running") as "not-running" | "next-exit" | "removed";
         if (!["not-running", "next-exit", "removed"].includes(condition)) throw new InvalidArgumentError(`invalid condition: "${condition}"`);
         let res: ReturnType<typeof ctx.stream> | undefined;
-        const result = await b.wait(ctx.params.id, condition, () => (res = ctx.stream(200, "application/json")), closedPromise(ctx));
-        res?.end(JSON.stringify(result) + "\n");
+        const gone = clientGone(ctx);
+        try {
+          const result = await b.wait(ctx.params.id, condition, () => (res = ctx.stream(200, "application/json")), gone.closed);
+          res?.end(JSON.stringify(result) + "\n");
+        } finally {
+          gone.dispose();
+        }
       },
     },
     {
@@ -107,9 +117,11 @@ export function containerRoutes(b: ContainersBackend): Route[] {
         };
         const run = await b.logs(id, q);
         const res = ctx.stream(200, tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        const gone = clientGone(ctx);
         try {
-          await run(res, closedPromise(ctx));
+          await run(res, gone.closed);
         } finally {
+          gone.dispose();
           res.end();
         }
       },

@@ -72,9 +72,15 @@ export function systemRoutes(b: SystemBackend): Route[] {
         if (untilMs !== undefined && untilMs <= Date.now()) return void res.end();
         await new Promise<void>((resolve) => {
           const off = b.subscribe(write);
-          const stop = () => (off(), resolve());
+          let timer: NodeJS.Timeout | undefined;
+          const stop = () => {
+            off();
+            ctx.req.socket.off("close", stop);
+            if (timer) clearTimeout(timer);
+            resolve();
+          };
           ctx.req.socket.once("close", stop);
-          if (untilMs !== undefined) setTimeout(stop, untilMs - Date.now());
+          if (untilMs !== undefined) timer = setTimeout(stop, untilMs - Date.now());
         });
         res.end();
       },

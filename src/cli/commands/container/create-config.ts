@@ -94,6 +94,16 @@ export function buildCreateRequest(p: ParsedFlags, detach: boolean): CreateReque
     MemorySwap: str(p, "memory-swap") === "-1" ? -1 : str(p, "memory-swap") ? parseBytes(str(p, "memory-swap"), "--memory-swap") : 0,
     OomKillDisable: bool(p, "oom-kill-disable"),
     PidsLimit: p.changed.has("pids-limit") ? int(p, "pids-limit") : null,
+    MemorySwappiness: p.changed.has("memory-swappiness") ? int(p, "memory-swappiness") : null,
+    CpuRealtimePeriod: int(p, "cpu-rt-period"),
+    CpuRealtimeRuntime: int(p, "cpu-rt-runtime"),
+    BlkioWeight: int(p, "blkio-weight"),
+    BlkioWeightDevice: list(p, "blkio-weight-device").map((s) => deviceValue(s, "--blkio-weight-device", false)).map(({ Path, Rate }) => ({ Path, Weight: Rate })),
+    BlkioDeviceReadBps: list(p, "device-read-bps").map((s) => deviceValue(s, "--device-read-bps", true)),
+    BlkioDeviceWriteBps: list(p, "device-write-bps").map((s) => deviceValue(s, "--device-write-bps", true)),
+    BlkioDeviceReadIOps: list(p, "device-read-iops").map((s) => deviceValue(s, "--device-read-iops", false)),
+    BlkioDeviceWriteIOps: list(p, "device-write-iops").map((s) => deviceValue(s, "--device-write-iops", false)),
+    DeviceCgroupRules: list(p, "device-cgroup-rule").length ? list(p, "device-cgroup-rule") : null,
     Ulimits: list(p, "ulimit").map(parseUlimit),
     Devices: list(p, "device").map(parseDevice),
     Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
@@ -159,6 +169,16 @@ function networkingConfig(p: ParsedFlags, network: string): Record<string, unkno
   if (aliases.length) endpoint.Aliases = aliases;
   if (ip || ip6) endpoint.IPAMConfig = { IPv4Address: ip || undefined, IPv6Address: ip6 || undefined };
   return { EndpointsConfig: { [network]: endpoint } };
+}
+
+/** `/dev/sda:1mb` (bytes, for bps) or `/dev/sda:100` (a plain number). */
+function deviceValue(spec: string, flag: string, bytes: boolean): { Path: string; Rate: number } {
+  const i = spec.lastIndexOf(":");
+  if (i <= 0 || !spec.startsWith("/dev/")) throw new StatusError(125, `invalid argument "${spec}" for "${flag}" flag: bad format: ${spec}`);
+  const v = spec.slice(i + 1);
+  const rate = bytes ? parseBytes(v, flag) : Number(v);
+  if (!Number.isInteger(rate) || rate < 0) throw new StatusError(125, `invalid argument "${spec}" for "${flag}" flag: invalid rate for device: ${spec}. The correct format is <device-path>:<number>. Number must be a positive integer`);
+  return { Path: spec.slice(0, i), Rate: rate };
 }
 
 /** `--device /dev/x[:/dev/y[:rwm]]`. */

@@ -1,0 +1,37 @@
+import type { ExecService } from "../exec/exec-service.js";
+import { collectingSocket, type ProbeRunner } from "./health-extension.js";
+
+/** Runs health probes through the exec service, as dockerd does (they show as exec events too). */
+export class ExecProbeRunner implements ProbeRunner {
+  constructor(private readonly exec: ExecService) {}
+
+  async run(containerId: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const { Id } = await this.exec.create(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const { socket, text } = collectingSocket(4096);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      const pid = this.exec.store.get(Id).pid;
+      try {
+        if (pid) process.kill(pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, timeoutMs);
+    try {
+      await this.exec.start(Id, { detach: false, socket });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (timedOut) return { exitCode: -1, output: `Health check exceeded timeout (${formatDuration(timeoutMs)})` };
+    return { exitCode: this.exec.store.get(Id).exitCode ?? -1, output: text() };
+  }
+}
+
+/** Go's time.Duration String for whole milliseconds ("30s", "1.5s", "500ms"). */
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${ms / 1000}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${(ms % 60_000) / 1000}s`;
+}

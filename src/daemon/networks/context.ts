@@ -1,0 +1,48 @@
+import type { NetworkStore } from "./network-store.js";
+import type { IpamConfig } from "./types.js";
+
+export interface NetworkConfig {
+  bridge?: string;
+  bip?: string;
+  iptables: boolean;
+  ipForward: boolean;
+  userlandProxy: boolean;
+  mtu?: number;
+  icc?: boolean;
+}
+
+export interface EventSink {
+  publish(type: string, action: string, id: string, attrs: Record<string, string>): void;
+}
+
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Config?: Partial<IpamConfig>[]; Options?: Record<string, string> };
+  Options?: Record<string, string>;
+  Labels?: Record<string, string>;
+}
+
+/** Network inspect's Containers entry. */
+export interface AttachedContainer {
+  Name: string;
+  EndpointID: string;
+  MacAddress: string;
+  IPv4Address: string;
+  IPv6Address: string;
+}
+
+/** What the network service and the endpoints share (built once in the composition root). */
+export interface NetworkContext {
+  cfg: NetworkConfig;
+  store: NetworkStore;
+  /** This daemon's nftables table. */
+  table: string;
+  events: EventSink;
+  containersOn(networkId: string): Record<string, AttachedContainer>;
+  resolveName(networkId: string, name: string): string[];
+  upstreamsFor(networkId: string, clientIp: string): string[];
+}

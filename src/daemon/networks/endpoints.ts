@@ -1,0 +1,196 @@
+import { randomBytes } from "node:crypto";
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { allocateIp, contains, intToIp, ipToInt, macForIp, parseCidr } from "../../network/ipam.js";
+import { addNetns, deleteNetns } from "../../network/host-net.js";
+import { plugVeth, unplugVeth } from "../../network/veth.js";
+import type { RunningProxy } from "../../network/port-proxy.js";
+import type { ContainerRecord } from "../containers/types.js";
+import type { NetworkService } from "./network-service.js";
+import { hasIpv6 } from "./network-service.js";
+import { publishPorts, reopenProxies, wantedBindings } from "./publish.js";
+import type { EndpointConfig, EndpointRecord, NetworkRecord, SandboxRecord } from "./types.js";
+
+export interface ContainerLookup {
+  find(ref: string): ContainerRecord | undefined;
+  save(c: ContainerRecord): Promise<void>;
+}
+
+export type Networking = { EndpointsConfig?: Record<string, EndpointConfig> | null };
+
+/** The networks a container is attached to (by network name), in attach order. */
+export function endpointsConfig(c: ContainerRecord): Record<string, EndpointConfig> {
+  const nc = (c as { networkingConfig?: Networking }).networkingConfig;
+  return nc?.EndpointsConfig ?? {};
+}
+
+export function setEndpointsConfig(c: ContainerRecord, eps: Record<string, EndpointConfig>): void {
+  (c as { networkingConfig?: Networking }).networkingConfig = { EndpointsConfig: eps };
+}
+
+export function netnsName(containerId: string): string {
+  return `wh-${containerId.slice(0, 16)}`;
+}
+
+/**
+ * Container endpoints: a named netns per running container, one veth and
+ * address per network, published ports. Everything made here is recorded in
+ * the container's sandbox file first, so teardown (and a crashed daemon's
+ * reconcile) knows what to remove.
+ */
+export class Endpoints {
+  private readonly proxies = new Map<string, RunningProxy[]>();
+  private readonly lastIp = new Map<string, number>();
+
+  constructor(private readonly nets: NetworkService, private readonly containers: ContainerLookup) {}
+
+  private get store() {
+    return this.nets.store;
+  }
+
+  private get cfg() {
+    return this.nets.ctx.cfg;
+  }
+
+  /** Create the sandbox and plug every configured network; returns the netns path. */
+  async setup(c: ContainerRecord): Promise<string> {
+    await this.teardown(c.id);
+    const sb: SandboxRecord = { containerId: c.id, netns: netnsName(c.id), endpoints: [], ports: [] };
+    await this.store.saveSandbox(sb);
+    try {
+      await addNetns(sb.netns);
+      for (const [name, cfg] of Object.entries(endpointsConfig(c))) {
+        const net = this.store.findNetwork(cfg.NetworkID || name) ?? this.store.findNetwork(name);
+        if (!net) throw new NotFoundError(`failed to set up container networking: network ${name} not found`);
+        await this.plug(c, sb, net, cfg);
+      }
+      const primary = sb.endpoints[0];
+      const wanted = wantedBindings(c, hasIpv6());
+      if (primary && wanted.length) {
+        const forward = this.cfg.userlandProxy || !this.cfg.iptables;
+        const { mappings, proxies } = await publishPorts(wanted, { containerIp: primary.ip, forward, ipv6: hasIpv6(), endpointName: c.name.slice(1), endpointId: primary.endpointId });
+        this.proxies.set(c.id, proxies);
+        sb.ports = mappings;
+        await this.store.saveSandbox(sb);
+      }
+      await this.nets.refreshFirewall();
+    } catch (err) {
+      await this.teardown(c.id);
+      throw err;
+    }
+    return `/run/netns/${sb.netns}`;
+  }
+
+  private async plug(c: ContainerRecord, sb: SandboxRecord, net: NetworkRecord, cfg: EndpointConfig): Promise<EndpointRecord> {
+    const ipam = net.IPAM.Config[0];
+    const subnet = parseCidr(ipam.Subnet);
+    const used = new Set<number>([ipToInt(ipam.Gateway)]);
+    for (const s of this.store.allSandboxes()) for (const e of s.endpoints) if (e.networkId === net.Id) used.add(ipToInt(e.ip));
+    let ip: number | undefined;
+    const want = cfg.IPAMConfig?.IPv4Address;
+    if (want) {
+      ip = ipToInt(want);
+      if (!contains(subnet, ip)) throw new InvalidArgumentError(`no configured subnet or ip-range contain the IP address ${want}`);
+      if (used.has(ip)) throw new ConflictError(`Address already in use`);
+    } else {
+      ip = allocateIp(subnet, used, ipam.IPRange ? parseCidr(ipam.IPRange) : undefined, this.lastIp.get(net.Id));
+      if (ip === undefined) throw new ConflictError(`no available IPv4 addresses on this network's address pools: ${net.Name} (${net.Id})`);
+      this.lastIp.set(net.Id, ip);
+    }
+    const user = !net.predefined;
+    const shortId = c.id.slice(0, 12);
+    const aliases = [...(cfg.Aliases ?? [])];
+    const ep: EndpointRecord = {
+      networkId: net.Id,
+      endpointId: newId(),
+      ifname: `eth${sb.endpoints.length}`,
+      hostVeth: `veth${randomBytes(4).toString("hex").slice(0, 7)}`,
+      ip: intToIp(ip),
+      prefix: subnet.prefix,
+      gateway: ipam.Gateway,
+      mac: cfg.MacAddress || macForIp(ip),
+      aliases,
+      dnsNames: user ? [c.name.slice(1), ...aliases, shortId] : [],
+    };
+    sb.endpoints.push(ep);
+    await this.store.saveSandbox(sb);
+    await plugVeth({
+      netns: sb.netns,
+      hostVeth: ep.hostVeth,
+      ifname: ep.ifname,
+      bridge: net.bridge!,
+      ipCidr: `${ep.ip}/${ep.prefix}`,
+      mac: ep.mac,
+      gateway: sb.endpoints.length === 1 && !net.Internal ? ep.gateway : undefined,
+      mtu: Number(net.Options["com.docker.network.driver.mtu"]) || undefined,
+      hairpin: !this.cfg.userlandProxy,
+    });
+    return ep;
+  }
+
+  /** Remove everything of a container's sandbox; idempotent. */
+  async teardown(containerId: string): Promise<void> {
+    for (const p of this.proxies.get(containerId) ?? []) await p.close();
+    this.proxies.delete(containerId);
+    const sb = this.store.sandbox(containerId);
+    if (!sb) return;
+    for (const e of sb.endpoints) await unplugVeth(e.hostVeth);
+    await deleteNetns(sb.netns);
+    await this.store.deleteSandbox(containerId);
+    await this.nets.refreshFirewall();
+  }
+
+  /** After a daemon restart the container still runs: listen on its published ports again. */
+  async restore(c: ContainerRecord): Promise<void> {
+    const sb = this.store.sandbox(c.id);
+    if (!sb?.endpoints.length || this.proxies.has(c.id)) return;
+    this.proxies.set(c.id, await reopenProxies(sb.ports, sb.endpoints[0].ip, this.cfg.userlandProxy || !this.cfg.iptables));
+  }
+
+  async connect(netRef: string, c: ContainerRecord, cfg: EndpointConfig): Promise<void> {
+    const net = this.store.getNetwork(netRef);
+    const mode = c.hostConfig.NetworkMode ?? "bridge";
+    if (mode === "host" || mode === "none" || mode.startsWith("container:")) {
+      throw new ForbiddenError("container sharing network namespace with another container or host cannot be connected to any other network");
+    }
+    if (net.Driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
+    const eps = endpointsConfig(c);
+    if (Object.entries(eps).some(([n, e]) => n === net.Name || e.NetworkID === net.Id)) throw new ForbiddenError(`endpoint with name ${c.name.slice(1)} already exists in network ${net.Name}`);
+    if (cfg.IPAMConfig?.IPv4Address && net.predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
+    const sb = this.store.sandbox(c.id);
+    if (sb) await this.plug(c, sb, net, cfg);
+    eps[net.Name] = { ...cfg, NetworkID: net.Id };
+    setEndpointsConfig(c, eps);
+    await this.containers.save(c);
+  }
+
+  async disconnect(netRef: string, c: ContainerRecord): Promise<void> {
+    const net = this.store.getNetwork(netRef);
+    const eps = endpointsConfig(c);
+    const key = Object.keys(eps).find((n) => n === net.Name || eps[n].NetworkID === net.Id);
+    if (!key) throw new ForbiddenError(`container ${c.id} is not connected to network ${net.Name}`);
+    const sb = this.store.sandbox(c.id);
+    const ep = sb?.endpoints.find((e) => e.networkId === net.Id);
+    if (sb && ep) {
+      await unplugVeth(ep.hostVeth);
+      sb.endpoints = sb.endpoints.filter((e) => e !== ep);
+      await this.store.saveSandbox(sb);
+    }
+    delete eps[key];
+    setEndpointsConfig(c, eps);
+    await this.containers.save(c);
+  }
+
+  resolveName(networkId: string, name: string): string[] {
+    const want = name.toLowerCase();
+    const out: string[] = [];
+    for (const sb of this.store.allSandboxes()) {
+      for (const e of sb.endpoints) if (e.networkId === networkId && e.dnsNames.some((d) => d.toLowerCase() === want)) out.push(e.ip);
+    }
+    return out;
+  }
+
+  sandboxOfIp(networkId: string, ip: string): SandboxRecord | undefined {
+    return this.store.allSandboxes().find((s) => s.endpoints.some((e) => e.networkId === networkId && e.ip === ip));
+  }
+}

@@ -1,0 +1,101 @@
+import path from "node:path";
+import type { Filters } from "../../lib/filters.js";
+import { isRunning } from "../containers/state.js";
+import type { ContainerRecord } from "../containers/types.js";
+import type { AttachedContainer, EventSink, NetworkConfig, NetworkContext, NetworkCreateRequest } from "./context.js";
+import { Endpoints, type ContainerLookup } from "./endpoints.js";
+import { hostNameservers } from "./etc-content.js";
+import { NetworkExtension } from "./network-extension.js";
+import { NetworkService } from "./network-service.js";
+import { NetworkStore } from "./network-store.js";
+import type { EndpointConfig } from "./types.js";
+
+export interface ContainerSource extends ContainerLookup {
+  all(): ContainerRecord[];
+  dir(id: string): string;
+  get(ref: string): ContainerRecord;
+}
+
+/**
+ * Networking as the daemon sees it: `init()` before containers are restored,
+ * `sweep()` after (tears down sandboxes of containers that are not running),
+ * the container extension, and the operations the /networks routes call.
+ */
+export class Networking {
+  readonly service: NetworkService;
+  readonly endpoints: Endpoints;
+  readonly extension: NetworkExtension;
+
+  constructor(cfg: NetworkConfig, dataRoot: string, private readonly containers: ContainerSource, events: EventSink) {
+    const store = new NetworkStore(path.join(dataRoot, "network"));
+    const ctx: NetworkContext = {
+      cfg,
+      store,
+      table: NetworkService.tableName(dataRoot),
+      events,
+      containersOn: (id) => this.containersOn(id),
+      resolveName: (id, name) => this.endpoints.resolveName(id, name),
+      upstreamsFor: (id, ip) => {
+        const sb = this.endpoints.sandboxOfIp(id, ip);
+        const dns = sb && containers.find(sb.containerId)?.hostConfig.Dns;
+        return dns?.length ? dns : hostNameservers();
+      },
+    };
+    this.service = new NetworkService(ctx);
+    this.endpoints = new Endpoints(this.service, containers);
+    this.extension = new NetworkExtension(this.service, this.endpoints, containers);
+  }
+
+  init(): Promise<void> {
+    return this.service.init();
+  }
+
+  async sweep(): Promise<void> {
+    for (const sb of this.service.store.allSandboxes()) {
+      const c = this.containers.find(sb.containerId);
+      if (!c || !isRunning(c.state.status)) await this.endpoints.teardown(sb.containerId);
+    }
+  }
+
+  private containersOn(networkId: string): Record<string, AttachedContainer> {
+    const out: Record<string, AttachedContainer> = {};
+    for (const sb of this.service.store.allSandboxes()) {
+      const ep = sb.endpoints.find((e) => e.networkId === networkId);
+      if (!ep) continue;
+      out[sb.containerId] = { Name: this.containers.find(sb.containerId)?.name.slice(1) ?? "", EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: `${ep.ip}/${ep.prefix}`, IPv6Address: "" };
+    }
+    return out;
+  }
+
+  // ---- what the /networks routes call ----
+  list(filters: Filters) {
+    return this.service.list(filters);
+  }
+  inspect(ref: string) {
+    return this.service.inspect(ref);
+  }
+  create(req: NetworkCreateRequest) {
+    return this.service.create(req);
+  }
+  remove(ref: string) {
+    return this.service.remove(ref);
+  }
+  prune(filters: Filters) {
+    return this.service.prune(filters);
+  }
+  async connect(ref: string, container: string, cfg: EndpointConfig) {
+    const c = this.containers.get(container);
+    const net = this.service.store.getNetwork(ref);
+    await this.endpoints.connect(ref, c, cfg ?? {});
+    this.service.ctx.events.publish("network", "connect", net.Id, { container: c.id, name: net.Name, type: net.Driver });
+  }
+  async disconnect(ref: string, container: string) {
+    const c = this.containers.get(container);
+    const net = this.service.store.getNetwork(ref);
+    await this.endpoints.disconnect(ref, c);
+    this.service.ctx.events.publish("network", "disconnect", net.Id, { container: c.id, name: net.Name, type: net.Driver });
+  }
+  close() {
+    return this.service.close();
+  }
+}

@@ -1,0 +1,116 @@
+import { promises as fs } from "node:fs";
+import { writeFileAtomic } from "../../lib/atomic-file.js";
+import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import type { SpecInput } from "../../runtime/spec/index.js";
+import type { ContainerExtension } from "../containers/extensions.js";
+import { etcFilePaths } from "../containers/etc-files.js";
+import type { ContainerRecord } from "../containers/types.js";
+import { endpointsConfig, netnsName, setEndpointsConfig, type ContainerLookup, type Endpoints, type Networking } from "./endpoints.js";
+import { hostsFile, resolvConf } from "./etc-content.js";
+import type { NetworkService } from "./network-service.js";
+import { containerNetworkSettings, containerSummaryNetworks } from "./container-views.js";
+
+/**
+ * Networking's part in the container lifecycle: validate the network mode at
+ * create, build the sandbox and /etc files before the runtime starts, tear
+ * everything down on exit or removal, re-open proxies after a daemon restart.
+ */
+export class NetworkExtension implements ContainerExtension {
+  readonly name = "network";
+
+  constructor(
+    private readonly nets: NetworkService,
+    private readonly eps: Endpoints,
+    private readonly containers: ContainerLookup & { dir(id: string): string },
+  ) {}
+
+  async create(c: ContainerRecord): Promise<void> {
+    const hc = c.hostConfig;
+    const mode = hc.NetworkMode || "bridge";
+    const asked = { ...((c as { networkingConfig?: Networking }).networkingConfig?.EndpointsConfig ?? {}) };
+    if (mode === "host" || mode === "none") {
+      if (Object.keys(asked).some((k) => k !== mode)) throw new InvalidArgumentError("container cannot be connected to multiple networks with one of the networks in private (none) mode");
+      setEndpointsConfig(c, {});
+      return;
+    }
+    if (mode.startsWith("container:")) {
+      const ref = mode.slice("container:".length);
+      if (!this.containers.find(ref)) throw new NotFoundError(`No such container: ${ref}`);
+      if (Object.keys(hc.PortBindings ?? {}).length || hc.PublishAllPorts) throw new InvalidArgumentError("conflicting options: port publishing and the container type network mode");
+      setEndpointsConfig(c, {});
+      return;
+    }
+    // Like dockerd, an unknown network fails the start, not the create (a 404 at create would make the CLI try a pull).
+    const primary = this.nets.store.findNetwork(mode);
+    if (!primary) {
+      setEndpointsConfig(c, { [mode]: { ...(asked[mode] ?? {}) } });
+      return;
+    }
+    if (primary.Driver !== "bridge") throw new InvalidArgumentError(`network ${mode} is not a bridge network`);
+    hc.NetworkMode = primary.predefined ? "bridge" : mode;
+    const eps: Record<string, Record<string, unknown>> = {};
+    const entries = Object.entries(asked);
+    const mine = entries.find(([k]) => k === mode || k === "default" || k === primary.Name || k === primary.Id);
+    eps[primary.Name] = { ...(mine?.[1] ?? {}), NetworkID: primary.Id };
+    for (const [k, v] of entries) {
+      if (v === mine?.[1]) continue;
+      const n = this.nets.store.getNetwork(k);
+      eps[n.Name] = { ...v, NetworkID: n.Id };
+    }
+    for (const [name, e] of Object.entries(eps)) {
+      const ipv4 = (e.IPAMConfig as { IPv4Address?: string } | undefined)?.IPv4Address;
+      if (ipv4 && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
+      const aliases = e.Aliases as string[] | undefined;
+      if (aliases?.length && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("network-scoped alias is supported only for containers in user defined networks");
+    }
+    if (c.config.MacAddress && !eps[primary.Name].MacAddress) eps[primary.Name].MacAddress = c.config.MacAddress;
+    setEndpointsConfig(c, eps);
+  }
+
+  async prepare(c: ContainerRecord, input: SpecInput): Promise<void> {
+    const mode = c.hostConfig.NetworkMode || "bridge";
+    const files = etcFilePaths(this.containers.dir(c.id));
+    const gw = this.nets.defaultBridge().IPAM.Config[0]?.Gateway ?? "";
+    if (mode === "host") return;
+    if (mode === "none") {
+      await writeFileAtomic(files.hosts, hostsFile(c, undefined, gw));
+      return;
+    }
+    if (mode.startsWith("container:")) {
+      const other = this.containers.find(mode.slice("container:".length));
+      if (!other) throw new NotFoundError(`No such container: ${mode.slice("container:".length)}`);
+      const sb = this.nets.store.sandbox(other.id);
+      if (sb) input.network = { mode: "path", path: `/run/netns/${netnsName(other.id)}` };
+      const theirs = etcFilePaths(this.containers.dir(other.id));
+      for (const k of ["hosts", "resolvConf"] as const) await fs.copyFile(theirs[k], files[k]).catch(() => undefined);
+      return;
+    }
+    const path = await this.eps.setup(c);
+    input.network = { mode: "path", path };
+    const sb = this.nets.store.sandbox(c.id)!;
+    const primary = sb.endpoints[0];
+    const net = primary && this.nets.store.findNetwork(primary.networkId);
+    await writeFileAtomic(files.hosts, hostsFile(c, primary?.ip, gw));
+    await writeFileAtomic(files.resolvConf, resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined));
+  }
+
+  async exited(c: ContainerRecord): Promise<void> {
+    await this.eps.teardown(c.id);
+  }
+
+  async removed(c: ContainerRecord): Promise<void> {
+    await this.eps.teardown(c.id);
+  }
+
+  async restored(c: ContainerRecord): Promise<void> {
+    await this.eps.restore(c);
+  }
+
+  inspect(c: ContainerRecord, out: Record<string, unknown>): void {
+    out.NetworkSettings = containerNetworkSettings(c, this.nets.store, endpointsConfig(c));
+  }
+
+  summary(c: ContainerRecord, out: Record<string, unknown>): void {
+    Object.assign(out, containerSummaryNetworks(c, this.nets.store, endpointsConfig(c)));
+  }
+}

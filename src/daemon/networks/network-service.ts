@@ -1,0 +1,275 @@
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, NotImplementedError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { log } from "../../lib/log.js";
+import { matchLabels, parseTimestamp, validateFilterKeys, type Filters } from "../../lib/filters.js";
+import { contains, formatCidr, intToIp, ipToInt, overlaps, parseCidr } from "../../network/ipam.js";
+import { chooseFreeSubnet, deleteLink, ensureBridge, bridgeAddress, withSubnetLock, bridgePorts } from "../../network/bridge.js";
+import { writeSysctl } from "../../network/host-net.js";
+import { applyRuleset, deleteTable, type FirewallState } from "../../network/nat-rules.js";
+import { unplugVeth } from "../../network/veth.js";
+import { EmbeddedDns } from "../../network/dns-server.js";
+import { NetworkStore } from "./network-store.js";
+import { networkView } from "./network-views.js";
+import type { NetworkRecord } from "./types.js";
+import type { NetworkContext, NetworkCreateRequest } from "./context.js";
+
+const PREDEFINED = ["bridge", "host", "none"];
+
+/**
+ * Networks: the predefined three, user-defined bridge networks, their host
+ * bridges, the daemon's nftables table and one embedded DNS server per user
+ * network. Container endpoints are in Endpoints (endpoints.ts).
+ */
+export class NetworkService {
+  private readonly dns = new Map<string, EmbeddedDns>();
+
+  constructor(readonly ctx: NetworkContext) {}
+
+  get store(): NetworkStore {
+    return this.ctx.store;
+  }
+
+  /** Daemon start: load, (re)create bridges, drop stale veths, rebuild the NAT table, start DNS servers. */
+  async init(): Promise<void> {
+    const { cfg } = this.ctx;
+    await this.store.load();
+    if (cfg.ipForward) await writeSysctl("net.ipv4.ip_forward", "1").catch((err) => log.warn("cannot enable ip_forward", { error: String(err) }));
+    await this.ensurePredefined();
+    const known = new Set(this.store.allSandboxes().flatMap((s) => s.endpoints.map((e) => e.hostVeth)));
+    for (const n of this.store.allNetworks()) {
+      if (!n.bridge) continue;
+      await ensureBridge(n.bridge, `${n.IPAM.Config[0].Gateway}/${parseCidr(n.IPAM.Config[0].Subnet).prefix}`, mtuOf(n));
+      if (cfg.iptables && !cfg.userlandProxy) await writeSysctl(`net.ipv4.conf.${n.bridge}.route_localnet`, "1").catch(() => undefined);
+      for (const port of await bridgePorts(n.bridge)) if (!known.has(port)) await unplugVeth(port);
+      if (!n.predefined) await this.startDns(n);
+    }
+    await this.refreshFirewall();
+  }
+
+  private async ensurePredefined(): Promise<void> {
+    const { cfg } = this.ctx;
+    for (const name of PREDEFINED) {
+      if (this.store.allNetworks().some((n) => n.predefined && n.Name === name)) continue;
+      await this.store.saveNetwork(blankNetwork(name, name === "none" ? "null" : (name as "bridge" | "host"), true));
+    }
+    const bridge = this.store.allNetworks().find((n) => n.predefined && n.Name === "bridge")!;
+    const ifname = cfg.bridge || "wharf0";
+    let gwCidr = cfg.bip;
+    const cur = bridge.IPAM.Config[0];
+    if (!gwCidr && bridge.bridge === ifname && cur) gwCidr = `${cur.Gateway}/${parseCidr(cur.Subnet).prefix}`;
+    await withSubnetLock(async () => {
+      gwCidr ??= await bridgeAddress(ifname);
+      if (!gwCidr) {
+        const sub = await chooseFreeSubnet(this.takenSubnets());
+        gwCidr = `${intToIp(sub.base + 1)}/${sub.prefix}`;
+      }
+      const [gw] = gwCidr.split("/");
+      bridge.IPAM.Config = [{ Subnet: formatCidr(parseCidr(gwCidr)), Gateway: gw }];
+      bridge.bridge = ifname;
+      bridge.Options = {
+        "com.docker.network.bridge.default_bridge": "true",
+        "com.docker.network.bridge.enable_icc": "true",
+        "com.docker.network.bridge.enable_ip_masquerade": "true",
+        "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0",
+        "com.docker.network.bridge.name": ifname,
+        "com.docker.network.driver.mtu": String(cfg.mtu ?? 1500),
+      };
+      await ensureBridge(ifname, gwCidr, cfg.mtu);
+      await this.store.saveNetwork(bridge);
+    });
+  }
+
+  private takenSubnets(): string[] {
+    return this.store.allNetworks().flatMap((n) => n.IPAM.Config.map((c) => c.Subnet));
+  }
+
+  defaultBridge(): NetworkRecord {
+    return this.store.allNetworks().find((n) => n.predefined && n.Name === "bridge")!;
+  }
+
+  /** The nft table is a function of networks and sandboxes: rebuild it whole after every change. */
+  async refreshFirewall(): Promise<void> {
+    const { cfg } = this.ctx;
+    if (!cfg.iptables) return;
+    const nets = this.store.allNetworks().filter((n) => n.bridge);
+    const state: FirewallState = {
+      table: this.ctx.table,
+      userlandProxy: cfg.userlandProxy,
+      networks: nets.map((n) => ({
+        bridge: n.bridge!,
+        subnet: n.IPAM.Config[0].Subnet,
+        internal: n.Internal,
+        icc: n.Options["com.docker.network.bridge.enable_icc"] !== "false" && !(n.predefined && cfg.icc === false),
+        masquerade: n.Options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
+      })),
+      ports: [],
+    };
+    for (const sb of this.store.allSandboxes()) {
+      const ep = sb.endpoints[0];
+      const net = ep && this.store.findNetwork(ep.networkId);
+      if (!net?.bridge) continue;
+      for (const p of sb.ports) {
+        if (p.hostIp.includes(":")) continue;
+        state.ports.push({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: ep.ip, containerPort: p.containerPort, bridge: net.bridge });
+      }
+    }
+    await applyRuleset(state);
+  }
+
+  private async startDns(n: NetworkRecord): Promise<void> {
+    if (this.dns.has(n.Id)) return;
+    const server = new EmbeddedDns(n.IPAM.Config[0].Gateway, {
+      resolve: (name) => this.ctx.resolveName(n.Id, name),
+      upstreams: (ip) => this.ctx.upstreamsFor(n.Id, ip),
+    });
+    try {
+      await server.start();
+      this.dns.set(n.Id, server);
+    } catch (err) {
+      log.warn("embedded DNS server did not start", { network: n.Name, error: String(err) });
+    }
+  }
+
+  async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+    const name = req.Name;
+    if (!name) throw new InvalidArgumentError("invalid name: name is required");
+    if (PREDEFINED.includes(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network `);
+    if (this.store.allNetworks().some((n) => n.Name === name)) throw new ConflictError(`network with name ${name} already exists`);
+    const driver = req.Driver || "bridge";
+    if (driver === "host" || driver === "null") throw new ForbiddenError(`only one instance of "${driver}" network is allowed`);
+    if (driver !== "bridge") throw new NotFoundError(`plugin "${driver}" not found`);
+    if (req.EnableIPv6) throw new NotImplementedError("IPv6 networks are not supported by wharf yet");
+    const ipamIn = req.IPAM?.Config ?? [];
+    if (ipamIn.length > 1) throw new NotImplementedError("wharf supports one IPv4 subnet per network");
+    const opts = { ...(req.Options ?? {}) };
+    const n = blankNetwork(name, "bridge", false);
+    n.Internal = !!req.Internal;
+    n.Attachable = !!req.Attachable;
+    n.Labels = req.Labels ?? {};
+    n.Options = opts;
+    n.IPAM = { Driver: req.IPAM?.Driver || "default", Options: req.IPAM?.Options ?? {}, Config: [] };
+    n.bridge = opts["com.docker.network.bridge.name"] || `br-${n.Id.slice(0, 12)}`;
+    if (n.bridge.length > 15) throw new InvalidArgumentError(`bridge name ${n.bridge} is longer than 15 characters`);
+    n.ownsBridge = true;
+    await withSubnetLock(async () => {
+      const want = ipamIn[0];
+      let subnet;
+      if (want?.Subnet) {
+        subnet = parseCidr(want.Subnet);
+        for (const t of this.takenSubnets()) {
+          if (overlaps(parseCidr(t), subnet)) throw new ForbiddenError("invalid pool request: Pool overlaps with other one on this address space");
+        }
+      } else subnet = await chooseFreeSubnet(this.takenSubnets());
+      const gateway = want?.Gateway || intToIp(subnet.base + 1);
+      if (!contains(subnet, ipToInt(gateway))) throw new InvalidArgumentError(`invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);
+      if (want?.IPRange) {
+        const r = parseCidr(want.IPRange);
+        if (!contains(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgumentError(`invalid ip-range ${want.IPRange}: not in subnet ${formatCidr(subnet)}`);
+      }
+      n.IPAM.Config = [{ Subnet: formatCidr(subnet), Gateway: gateway, ...(want?.IPRange ? { IPRange: want.IPRange } : {}) }];
+      await ensureBridge(n.bridge!, `${gateway}/${subnet.prefix}`, mtuOf(n));
+      await this.store.saveNetwork(n);
+    });
+    if (this.ctx.cfg.iptables && !this.ctx.cfg.userlandProxy) await writeSysctl(`net.ipv4.conf.${n.bridge}.route_localnet`, "1").catch(() => undefined);
+    await this.refreshFirewall();
+    await this.startDns(n);
+    this.ctx.events.publish("network", "create", n.Id, { name: n.Name, type: "bridge" });
+    return { Id: n.Id, Warning: "" };
+  }
+
+  async remove(ref: string): Promise<void> {
+    const n = this.store.getNetwork(ref);
+    if (n.predefined) throw new ForbiddenError(`${n.Name} is a pre-defined network and cannot be removed`);
+    const active = this.store.allSandboxes().filter((s) => s.endpoints.some((e) => e.networkId === n.Id));
+    if (active.length) throw new ConflictError(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+    await this.dns.get(n.Id)?.stop();
+    this.dns.delete(n.Id);
+    if (n.ownsBridge && n.bridge) await deleteLink(n.bridge);
+    await this.store.deleteNetwork(n.Id);
+    await this.refreshFirewall();
+    this.ctx.events.publish("network", "destroy", n.Id, { name: n.Name, type: "bridge" });
+  }
+
+  async prune(filters: Filters): Promise<{ NetworksDeleted: string[] }> {
+    validateFilterKeys(filters, ["until", "label", "label!"]);
+    const until = filters.get("until")?.[0];
+    const untilMs = until ? parseTimestamp(until) : undefined;
+    const deleted: string[] = [];
+    for (const n of this.store.allNetworks()) {
+      if (n.predefined || this.store.allSandboxes().some((s) => s.endpoints.some((e) => e.networkId === n.Id))) continue;
+      if (untilMs !== undefined && Date.parse(n.Created) >= untilMs) continue;
+      if (!matchLabels(n.Labels, filters.get("label"))) continue;
+      const not = filters.get("label!");
+      if (not?.length && not.some((l) => matchLabels(n.Labels, [l]))) continue;
+      await this.remove(n.Id);
+      deleted.push(n.Name);
+    }
+    return { NetworksDeleted: deleted };
+  }
+
+  list(filters: Filters): unknown[] {
+    validateFilterKeys(filters, ["driver", "id", "label", "name", "scope", "type", "dangling"]);
+    return this.store
+      .allNetworks()
+      .filter((n) => {
+        const f = (k: string) => filters.get(k) ?? [];
+        if (f("driver").length && !f("driver").includes(n.Driver)) return false;
+        if (f("id").length && !f("id").some((i) => n.Id.startsWith(i))) return false;
+        if (f("name").length && !f("name").some((x) => n.Name.includes(x))) return false;
+        if (f("scope").length && !f("scope").includes("local")) return false;
+        if (f("type").length && !f("type").includes(n.predefined ? "builtin" : "custom")) return false;
+        if (!matchLabels(n.Labels, filters.get("label"))) return false;
+        return true;
+      })
+      .sort((a, b) => a.Name.localeCompare(b.Name))
+      .map((n) => networkView(n, {}));
+  }
+
+  inspect(ref: string): unknown {
+    const n = this.store.getNetwork(ref);
+    return networkView(n, this.ctx.containersOn(n.Id));
+  }
+
+  /** Daemon shutdown: stop DNS servers (bridges and rules stay, like dockerd's). */
+  async close(): Promise<void> {
+    for (const d of this.dns.values()) await d.stop();
+    this.dns.clear();
+  }
+
+  static tableName(dataRoot: string): string {
+    let h = 0;
+    for (const ch of path.resolve(dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+    return `wharf_${h.toString(16)}`;
+  }
+
+  static async purge(table: string): Promise<void> {
+    await deleteTable(table);
+  }
+}
+
+function mtuOf(n: NetworkRecord): number | undefined {
+  const m = Number(n.Options["com.docker.network.driver.mtu"]);
+  return m > 0 ? m : undefined;
+}
+
+function blankNetwork(name: string, driver: NetworkRecord["Driver"], predefined: boolean): NetworkRecord {
+  return {
+    Name: name,
+    Id: newId(),
+    Created: new Date().toISOString(),
+    Scope: "local",
+    Driver: driver,
+    EnableIPv4: driver === "bridge",
+    EnableIPv6: false,
+    IPAM: { Driver: "default", Options: null, Config: [] },
+    Internal: false,
+    Attachable: false,
+    Options: {},
+    Labels: {},
+    predefined,
+  };
+}
+
+export const hasIpv6 = () => existsSync("/proc/net/if_inet6");

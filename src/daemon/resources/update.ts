@@ -1,0 +1,76 @@
+import { execFile } from "node:child_process";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { InvalidArgumentError, WharfError } from "../../lib/errors.js";
+import { detectHostInfo } from "../../runtime/host-info.js";
+import type { ContainerService } from "../containers/container-service.js";
+import { stateDir } from "../containers/start.js";
+import { isRunning } from "../containers/state.js";
+import type { RestartPolicy } from "../containers/types.js";
+import { cgroupSupport } from "./cgroup-paths.js";
+import { toOciResources, type DockerResources } from "./resource-spec.js";
+import { validateResources } from "./validate.js";
+
+const run = promisify(execFile);
+
+/** Resource fields `docker update` may change; zero means "leave as is", like dockerd. */
+const UPDATABLE: (keyof DockerResources)[] = [
+  "Memory", "MemoryReservation", "MemorySwap", "CpuShares", "CpuPeriod", "CpuQuota", "NanoCpus", "CpusetCpus", "CpusetMems",
+  "CpuRealtimePeriod", "CpuRealtimeRuntime", "PidsLimit", "BlkioWeight",
+];
+
+/** `POST /containers/{id}/update`: new limits on the record, applied live through the runtime's `update`. */
+export class ResourceUpdater {
+  constructor(private readonly svc: ContainerService) {}
+
+  async update(ref: string, body: DockerResources & { RestartPolicy?: RestartPolicy }): Promise<{ Warnings: string[] }> {
+    const c = this.svc.get(ref);
+    const hc = c.hostConfig as DockerResources & typeof c.hostConfig;
+    const warnings: string[] = [];
+    const next: DockerResources = { ...hc };
+    for (const k of UPDATABLE) {
+      const v = body[k];
+      if (v === undefined || v === null || v === 0 || v === "") continue;
+      (next as Record<string, unknown>)[k] = v;
+    }
+    if (body.Memory && !body.MemorySwap && (hc.MemorySwap ?? 0) > 0 && body.Memory > (hc.MemorySwap ?? 0)) {
+      throw new InvalidArgumentError(`Cannot update container ${c.id}: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time`);
+    }
+    if (body.NanoCpus) (next.CpuPeriod = 0), (next.CpuQuota = 0);
+    if (body.CpuQuota || body.CpuPeriod) next.NanoCpus = 0;
+    const host = await detectHostInfo();
+    const support = cgroupSupport(host.cgroupVersion);
+    try {
+      validateResources(next, host, support, warnings, true);
+    } catch (err) {
+      throw new InvalidArgumentError(`Cannot update container ${c.id}: ${(err as Error).message}`);
+    }
+    if (body.RestartPolicy?.Name) {
+      if (c.hostConfig.AutoRemove && body.RestartPolicy.Name !== "no") {
+        throw new InvalidArgumentError("Restart policy cannot be updated because AutoRemove is enabled for the container");
+      }
+      c.hostConfig.RestartPolicy = { Name: body.RestartPolicy.Name, MaximumRetryCount: body.RestartPolicy.MaximumRetryCount ?? 0 };
+    }
+    if (isRunning(c.state.status)) await this.applyLive(c.id, c.runtime, toOciResources(next, support));
+    Object.assign(c.hostConfig, next);
+    await this.svc.deps.store.save(c);
+    this.svc.deps.events.publish("container", "update", c.id, { ...(c.config.Labels ?? {}), image: c.image, name: c.name.slice(1) });
+    return { Warnings: warnings };
+  }
+
+  private async applyLive(id: string, runtimeName: string, resources: object): Promise<void> {
+    const deps = this.svc.deps;
+    const rt = deps.runtimes[runtimeName] ?? deps.runtimes[deps.defaultRuntime];
+    const file = path.join(stateDir(deps, id), "update-resources.json");
+    await fs.writeFile(file, JSON.stringify(resources));
+    try {
+      await run(rt.path, ["--root", path.join(deps.execRoot, "runtime-" + rt.name), "update", "--resources", file, id]);
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      throw new WharfError(`Cannot update container ${id}: ${(e.stderr || e.message).trim()}`);
+    } finally {
+      await fs.rm(file, { force: true });
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { promises as fs } from "node:fs";
+import { formatCidr, parseCidr, pickFreeSubnet, type Cidr } from "./ipam.js";
+import { ipBatch, linkExists, listLinks, output, usedHostPrefixes } from "./host-net.js";
+
+/**
+ * Linux bridges for networks. Choosing a free subnet and creating the bridge
+ * that takes it happen under a host-wide lock, so daemons started side by
+ * side (tests) never pick the same subnet.
+ */
+const LOCK = "/run/wharf-subnet.lock";
+const LOCK_STALE_MS = 15_000;
+
+export async function withSubnetLock<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await fs.mkdir(LOCK);
+      break;
+    } catch {
+      const st = await fs.stat(LOCK).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) await fs.rmdir(LOCK).catch(() => undefined);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rmdir(LOCK).catch(() => undefined);
+  }
+}
+
+/** A subnet from Docker's default pools that no host route, address or `taken` subnet overlaps. Call under the lock. */
+export async function chooseFreeSubnet(taken: string[]): Promise<Cidr> {
+  const used = [...(await usedHostPrefixes()), ...taken].map((p) => parseCidr(p));
+  return pickFreeSubnet(used);
+}
+
+/** Create (or adopt) bridge `name` with `gatewayCidr` ("172.18.0.1/16") and bring it up. Idempotent. */
+export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number): Promise<void> {
+  const cmds: string[] = [];
+  if (!(await linkExists(name))) cmds.push(`link add name ${name} type bridge`);
+  if (mtu) cmds.push(`link set dev ${name} mtu ${mtu}`);
+  await ipBatch(cmds);
+  if (gatewayCidr) {
+    const have = await output("ip", ["-4", "-o", "addr", "show", "dev", name]);
+    if (!have.includes(` ${gatewayCidr} `)) await ipBatch([`addr replace ${gatewayCidr} dev ${name}`]);
+  }
+  await ipBatch([`link set dev ${name} up`]);
+}
+
+export async function bridgeAddress(name: string): Promise<string | undefined> {
+  const out = await output("ip", ["-4", "-o", "addr", "show", "dev", name]).catch(() => "");
+  return /inet (\S+)/.exec(out)?.[1];
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  if (await linkExists(name)) await ipBatch([`link delete ${name}`]).catch(() => undefined);
+}
+
+/** Host-side veths enslaved to `bridge`. */
+export async function bridgePorts(bridge: string): Promise<string[]> {
+  return (await listLinks()).filter((l) => l.master === bridge).map((l) => l.ifname);
+}
+
+export function gatewayCidrOf(subnet: string, gateway: string): string {
+  return `${gateway}/${parseCidr(subnet).prefix}`;
+}
+
+export { formatCidr };

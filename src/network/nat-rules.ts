@@ -1,0 +1,84 @@
+import { output } from "./host-net.js";
+
+/**
+ * The daemon's whole netfilter state as one nftables table of its own
+ * (`ip <table>`), regenerated from the stores and swapped atomically in one
+ * `nft -f` transaction. Why nft and not iptables: the host's iptables is
+ * iptables-nft anyway; one private table per daemon means side-by-side
+ * daemons never touch each other's rules, reconciling is "replace the
+ * table", and cleanup is "delete the table" — nothing to diff or leak.
+ */
+export interface FirewallNetwork {
+  bridge: string;
+  subnet: string;
+  internal: boolean;
+  /** false: containers on this bridge cannot talk to each other (com.docker.network.bridge.enable_icc). */
+  icc: boolean;
+  /** false: no outbound masquerade (com.docker.network.bridge.enable_ip_masquerade). */
+  masquerade: boolean;
+}
+
+export interface FirewallPort {
+  proto: "tcp" | "udp";
+  /** IPv4 host address, or "0.0.0.0" for all. IPv6 bindings are served by the proxy only. */
+  hostIp: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+  bridge: string;
+}
+
+export interface FirewallState {
+  table: string;
+  userlandProxy: boolean;
+  networks: FirewallNetwork[];
+  ports: FirewallPort[];
+}
+
+const q = (name: string) => JSON.stringify(name);
+
+/** The nft script that replaces the table with `s` (pure, unit-tested). */
+export function renderRuleset(s: FirewallState): string {
+  const T = `ip ${s.table}`;
+  const ports: string[] = [];
+  const post: string[] = [];
+  const fwd: string[] = [];
+  for (const p of s.ports) {
+    const dst = p.hostIp && p.hostIp !== "0.0.0.0" ? `ip daddr ${p.hostIp} ` : "";
+    // With the proxy, loopback and same-bridge (hairpin) clients go to the proxy, as with docker-proxy.
+    const guard = s.userlandProxy ? `iifname != ${q(p.bridge)} ip daddr != 127.0.0.0/8 ` : "";
+    ports.push(`${dst}${guard}${p.proto} dport ${p.hostPort} dnat to ${p.containerIp}:${p.containerPort}`);
+    if (!s.userlandProxy) post.push(`ip saddr ${p.containerIp} ip daddr ${p.containerIp} ${p.proto} dport ${p.containerPort} masquerade`);
+  }
+  for (const n of s.networks) {
+    if (!n.internal && n.masquerade) post.push(`ip saddr ${n.subnet} oifname != ${q(n.bridge)} masquerade`);
+    if (!s.userlandProxy) post.push(`oifname ${q(n.bridge)} ip saddr 127.0.0.0/8 masquerade`);
+    if (n.internal) {
+      fwd.push(`iifname ${q(n.bridge)} oifname != ${q(n.bridge)} drop`);
+      fwd.push(`oifname ${q(n.bridge)} iifname != ${q(n.bridge)} drop`);
+    }
+    if (!n.icc) fwd.push(`iifname ${q(n.bridge)} oifname ${q(n.bridge)} drop`);
+    for (const o of s.networks) if (o !== n) fwd.push(`iifname ${q(n.bridge)} oifname ${q(o.bridge)} drop`);
+  }
+  const chain = (name: string, hook: string, rules: string[]) => [`  chain ${name} {`, hook ? `    ${hook}` : "", ...rules.map((r) => `    ${r}`), "  }"].filter(Boolean);
+  return [
+    `table ${T}`,
+    `delete table ${T}`,
+    `table ${T} {`,
+    ...chain("ports", "", ports),
+    ...chain("prerouting", "type nat hook prerouting priority dstnat; policy accept;", ["fib daddr type local jump ports"]),
+    ...chain("output", "type nat hook output priority -100; policy accept;", ["fib daddr type local jump ports"]),
+    ...chain("postrouting", "type nat hook postrouting priority srcnat; policy accept;", post),
+    ...chain("forward", "type filter hook forward priority filter; policy accept;", fwd),
+    "}",
+    "",
+  ].join("\n");
+}
+
+export async function applyRuleset(s: FirewallState): Promise<void> {
+  await output("nft", ["-f", "-"], renderRuleset(s));
+}
+
+export async function deleteTable(table: string): Promise<void> {
+  await output("nft", ["delete", "table", "ip", table]).catch(() => undefined);
+}

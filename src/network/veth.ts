@@ -1,0 +1,42 @@
+import { ipBatch } from "./host-net.js";
+
+/**
+ * One container interface: a veth pair whose host end is enslaved to the
+ * network's bridge and whose other end is created directly inside the
+ * container's named netns (so it never clashes with host names like eth0).
+ */
+export interface VethPlan {
+  netns: string;
+  hostVeth: string;
+  ifname: string;
+  bridge: string;
+  ipCidr: string;
+  mac: string;
+  gateway?: string;
+  mtu?: number;
+  hairpin: boolean;
+}
+
+export async function plugVeth(p: VethPlan): Promise<void> {
+  const mtu = p.mtu ? ` mtu ${p.mtu}` : "";
+  await ipBatch([
+    `link add name ${p.hostVeth}${mtu} type veth peer name ${p.ifname}${mtu} netns ${p.netns}`,
+    `link set dev ${p.hostVeth} master ${p.bridge}`,
+    ...(p.hairpin ? [`link set dev ${p.hostVeth} type bridge_slave hairpin on`] : []),
+    `link set dev ${p.hostVeth} up`,
+  ]);
+  await ipBatch(
+    [
+      `link set dev ${p.ifname} address ${p.mac}`,
+      `addr add ${p.ipCidr} dev ${p.ifname}`,
+      `link set dev ${p.ifname} up`,
+      ...(p.gateway ? [`route replace default via ${p.gateway} dev ${p.ifname}`] : []),
+    ],
+    p.netns,
+  );
+}
+
+/** Deleting the host end removes the pair; a missing link is fine (idempotent teardown). */
+export async function unplugVeth(hostVeth: string): Promise<void> {
+  await ipBatch([`link delete ${hostVeth}`]).catch(() => undefined);
+}
