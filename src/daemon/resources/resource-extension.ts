@@ -39,7 +39,8 @@ export class ResourceExtension implements ContainerExtension {
 
   async exited(c: ContainerRecord): Promise<void> {
     // An OOM kill ends the process with SIGKILL; the kernel's line may trail the exit a little.
-    const maybe = c.state.exitCode === 137;
+    // Only worth waiting for when a memory limit could have been hit and nobody killed it on purpose.
+    const maybe = c.state.exitCode === 137 && !!(c.hostConfig as DockerResources).Memory && !c.state.stoppedByUser;
     if (await this.oom.wasKilled(c.id, maybe ? 300 : 0)) {
       c.state.oomKilled = true;
       await this.save(c);

@@ -100,9 +100,7 @@ export class VolumeExtension implements ContainerExtension {
     if (!opts.volumes) return;
     for (const m of c.mountPoints ?? []) {
       if (m.Type !== "volume" || !m.Anonymous || !m.Name) continue;
-      const others = this.volumes.usersOf(m.Name).filter((id) => id !== c.id);
-      if (others.length) continue;
-      await this.volumes.store.remove(m.Name, []).catch((err) => log.warn("removing anonymous volume failed", { volume: m.Name, error: String(err) }));
+      await this.volumes.removeAnonymous(m.Name, c.id).catch((err) => log.warn("removing anonymous volume failed", { volume: m.Name, error: String(err) }));
     }
   }
 

@@ -56,6 +56,13 @@ export class VolumeService {
     this.events.publish("volume", "destroy", name, { driver: "local" });
   }
 
+  /** `rm -v`: drop a container's anonymous volume once no other container uses it. */
+  async removeAnonymous(name: string, exceptContainer: string): Promise<void> {
+    if (!this.store.find(name) || this.usersOf(name).some((id) => id !== exceptContainer)) return;
+    await this.store.remove(name, []);
+    this.events.publish("volume", "destroy", name, { driver: "local" });
+  }
+
   /** Unused volumes; only anonymous ones unless `all=true` (API 1.42+), like dockerd. */
   async prune(filters: Filters, apiVersion: string): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
     validateFilterKeys(filters, ["label", "label!", "all"]);

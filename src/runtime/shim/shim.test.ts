@@ -159,19 +159,39 @@ describe("wharf-shim", () => {
     assert.equal(logs.join(""), r.out());
   });
 
-  it("never lets a client that stops reading stall the container", async () => {
+  it("holds the container back while a subscriber is behind, and lets go when it disconnects", async () => {
     const box = makeBox(["seq", "1", "1000000"]);
     const { pid, shimPid } = await spawnShim(spawnOpts(box));
     const stuck = createConnection(join(box.state, "shim.sock"));
     await new Promise((r) => stuck.once("connect", r));
-    stuck.pause(); // subscribed, never reads: the shim must drop it, not wait
+    stuck.pause(); // subscribed, not reading: like docker's attach, the output waits for it
     stuck.write(Buffer.concat([encodeFrame(FRAME_SUBSCRIBE), encodeFrame(FRAME_START)]));
+    const logLines = () => readFileSync(join(box.dir, "ctr.log"), "utf8").split("\n").length - 1;
+    await waitFor("some output", () => logLines() > 1000);
+    const held = logLines();
+    assert.ok(held < 1000000, "the container is held back while its subscriber does not read");
+    assert.equal(await readExitFile(box.state), undefined);
+    // A subscriber that goes away no longer holds anything: the rest runs through.
+    stuck.destroy();
     const exit = await waitFor("exit.json", () => readExitFile(box.state), 20000);
     assert.equal(exit.exitCode, 0);
     const log = readFileSync(join(box.dir, "ctr.log"), "utf8").trim().split("\n");
     assert.equal(log.length, 1000000);
     assert.equal(JSON.parse(log.at(-1)!).log, "1000000\n");
-    stuck.destroy();
+    await assertCleanedUp(box, pid, shimPid);
+  });
+
+  it("never lets a client that does not subscribe stall the container", async () => {
+    const box = makeBox(["seq", "1", "200000"]);
+    const { pid, shimPid } = await spawnShim(spawnOpts(box));
+    const idle = createConnection(join(box.state, "shim.sock"));
+    await new Promise((r) => idle.once("connect", r));
+    idle.pause();
+    idle.write(encodeFrame(FRAME_START));
+    const exit = await waitFor("exit.json", () => readExitFile(box.state), 20000);
+    assert.equal(exit.exitCode, 0);
+    assert.equal(readFileSync(join(box.dir, "ctr.log"), "utf8").trim().split("\n").length, 200000);
+    idle.destroy();
     await assertCleanedUp(box, pid, shimPid);
   });
 
