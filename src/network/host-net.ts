@@ -73,9 +73,10 @@ export async function listNetns(): Promise<string[]> {
 }
 
 /** A named network namespace (/run/netns/<name>, a bind mount), so it outlives the daemon and the container's first process. */
-export async function addNetns(name: string): Promise<void> {
+export async function addNetns(name: string, loUp = true): Promise<void> {
   if (!(await netnsExists(name))) await run("ip", ["netns", "add", name]);
-  await ipBatch(["link set lo up"], name);
+  // Callers that run their own batch inside the netns bring lo up there (one exec less).
+  if (loUp) await ipBatch(["link set lo up"], name);
 }
 
 export async function deleteNetns(name: string): Promise<void> {

@@ -27,6 +27,7 @@ export async function plugVeth(p: VethPlan): Promise<void> {
   ]);
   await ipBatch(
     [
+      "link set lo up",
       `link set dev ${p.ifname} address ${p.mac}`,
       `addr add ${p.ipCidr} dev ${p.ifname}`,
       `link set dev ${p.ifname} up`,

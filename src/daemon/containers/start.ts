@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { WharfError } from "../../lib/errors.js";
+import { log } from "../../lib/log.js";
 import { buildSpec, type SpecInput } from "../../runtime/spec/index.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
 import { spawnShim, connectShim, type ShimConnection } from "../../runtime/shim/shim-client.js";
@@ -80,8 +81,11 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       sysctls: hc.Sysctls ?? undefined,
       ulimits: hc.Ulimits ?? undefined,
   };
+  const t0 = performance.now();
   for (const ext of deps.extensions) await ext.prepare?.(c, input);
+  const t1 = performance.now();
   const spec = await buildSpec(input, host);
+  const t2 = performance.now();
   await fs.writeFile(path.join(dir, "config.json"), JSON.stringify(spec));
   const runtime = deps.runtimes[c.runtime] ?? deps.runtimes[deps.defaultRuntime];
   let pid: number;
@@ -104,7 +108,10 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
     const { message, exitCode } = describeStartError((err as Error).message, c.path);
     throw new StartError(message, exitCode);
   }
+  const t3 = performance.now();
   const conn = await connectShim(dir);
   conn.subscribe();
+  // Per-phase timing for profiling start latency (`--log-level debug`).
+  log.debug("container launch phases", { id: c.id.slice(0, 12), prepareMs: +(t1 - t0).toFixed(1), specMs: +(t2 - t1).toFixed(1), runtimeCreateMs: +(t3 - t2).toFixed(1) });
   return { pid, conn };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { allocateIp, contains, intToIp, ipToInt, macForIp, parseCidr } from "../../network/ipam.js";
-import { addNetns, deleteNetns } from "../../network/host-net.js";
+import { addNetns, deleteNetns, netnsExists } from "../../network/host-net.js";
 import { plugVeth, unplugVeth } from "../../network/veth.js";
 import type { RunningProxy } from "../../network/port-proxy.js";
 import type { ContainerRecord } from "../containers/types.js";
@@ -58,8 +58,10 @@ export class Endpoints {
     const sb: SandboxRecord = { containerId: c.id, netns: netnsName(c.id), endpoints: [], ports: [] };
     await this.store.saveSandbox(sb);
     try {
-      await addNetns(sb.netns);
-      for (const [name, cfg] of Object.entries(endpointsConfig(c))) {
+      const wantedNets = Object.entries(endpointsConfig(c));
+      // plug() brings lo up in its own batch inside the netns.
+      await addNetns(sb.netns, wantedNets.length === 0);
+      for (const [name, cfg] of wantedNets) {
         const net = this.store.findNetwork(cfg.NetworkID || name) ?? this.store.findNetwork(name);
         if (!net) throw new NotFoundError(`failed to set up container networking: network ${name} not found`);
         await this.plug(c, sb, net, cfg);
@@ -72,8 +74,9 @@ export class Endpoints {
         this.proxies.set(c.id, proxies);
         sb.ports = mappings;
         await this.store.saveSandbox(sb);
+        // The ruleset depends only on networks and published ports: rebuild it only when ports changed.
+        await this.nets.refreshFirewall();
       }
-      await this.nets.refreshFirewall();
     } catch (err) {
       await this.teardown(c.id);
       throw err;
@@ -134,10 +137,11 @@ export class Endpoints {
     this.proxies.delete(containerId);
     const sb = this.store.sandbox(containerId);
     if (!sb) return;
-    for (const e of sb.endpoints) await unplugVeth(e.hostVeth);
+    // Deleting the netns destroys its veths and their host peers; unplug only if the netns is gone already.
+    if (!(await netnsExists(sb.netns))) for (const e of sb.endpoints) await unplugVeth(e.hostVeth);
     await deleteNetns(sb.netns);
     await this.store.deleteSandbox(containerId);
-    await this.nets.refreshFirewall();
+    if (sb.ports.length) await this.nets.refreshFirewall();
   }
 
   /** After a daemon restart the container still runs: listen on its published ports again. */

@@ -18,6 +18,7 @@ async function snapshot(d: TestDaemon) {
   }
   const list = async (dir: string) => (await fs.readdir(dir).catch(() => [] as string[])).sort();
   return {
+    bridgePorts: await list(`/sys/class/net/${d.bridge}/brif`),
     mounts,
     cgroups,
     procs,
