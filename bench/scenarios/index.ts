@@ -11,6 +11,10 @@ import { stdout100mbScenario } from "./stdout-100mb.js";
 import { buildScenario } from "./build.js";
 import { publishedPortScenario } from "./published-port.js";
 import { lifecyclesScenario } from "./lifecycles.js";
+import { statsScenario } from "./stats.js";
+import { eventsScenario } from "./events.js";
+import { restartPolicyScenario } from "./restart-policy.js";
+import { pullPushScenario } from "./pull-push.js";
 
 export function allScenarios(): Scenario[] {
   return [
@@ -26,5 +30,9 @@ export function allScenarios(): Scenario[] {
     stdout100mbScenario(),
     buildScenario(),
     publishedPortScenario(),
+    statsScenario(),
+    eventsScenario(),
+    restartPolicyScenario(),
+    pullPushScenario(),
   ];
 }

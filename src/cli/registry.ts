@@ -59,6 +59,7 @@ const i = {
   save: { load: () => import("./commands/image/save.js"), short: "Save one or more images to a tar archive (streamed to STDOUT by default)" },
   load: { load: () => import("./commands/image/load.js"), short: "Load an image from a tar archive or STDIN" },
   history: { load: () => import("./commands/image/history.js"), short: "Show the history of an image" },
+  search: { load: () => import("./commands/image/search.js"), short: "Search Docker Hub for images" },
   build: { load: () => import("./commands/image/build.js"), short: "Build an image from a Dockerfile" },
 } satisfies Record<string, Entry>;
 
@@ -152,6 +153,7 @@ export const TOP: Record<string, Entry | string> = {
   save: "image save",
   load: "image load",
   history: "image history",
+  search: i.search,
   login: s.login,
   logout: s.logout,
   commit: s.commit,

@@ -189,6 +189,10 @@ export class EngineClient {
   async imageCreate(query: Record<string, string | string[] | undefined>, body?: NodeJS.ReadableStream): Promise<IncomingMessage> {
     return this.stream("POST", "/images/create", { query, rawBody: body ?? Buffer.alloc(0), contentType: body ? "application/x-tar" : undefined });
   }
+  /** GET /images/search: a registry index's search results (X-Registry-Auth as for pulls). */
+  async imageSearch(term: string, o: { limit?: number; filters?: FilterArgs; registryAuth?: string } = {}): Promise<{ name: string; description: string; star_count: number; is_official: boolean; is_automated: boolean }[]> {
+    return this.jsonCall("GET", "/images/search", { query: { term, limit: o.limit, filters: encodeFilters(o.filters) }, headers: o.registryAuth ? { "X-Registry-Auth": o.registryAuth } : undefined });
+  }
   async imagesPrune(filters?: FilterArgs): Promise<PruneReport> {
     return this.jsonCall("POST", "/images/prune", { query: { filters: encodeFilters(filters) } });
   }

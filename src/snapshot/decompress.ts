@@ -2,13 +2,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Transform, type TransformCallback, type Readable, type Writable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
-export type Compression = "none" | "gzip" | "bzip2" | "xz";
+export type Compression = "none" | "gzip" | "bzip2" | "xz" | "zstd";
 
 /** Recognise a compression format from the first bytes of a stream. */
 export function detectCompression(head: Buffer): Compression {
   if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return "gzip";
   if (head.length >= 3 && head.subarray(0, 3).toString("latin1") === "BZh") return "bzip2";
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return "xz";
+  // zstd frames (OCI "+zstd" layers): Node has no zstd, so the Debian `zstd` binary decompresses them.
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return "zstd";
   return "none";
 }
 
@@ -65,7 +67,7 @@ export class AutoDecompress extends Transform {
       const child = spawn(this.compression, ["-dc"], { stdio: ["pipe", "pipe", "pipe"] });
       let stderr = "";
       child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", (err) => this.destroy(new Error(`cannot run ${this.compression} to decompress: ${err.message}`)));
+      child.on("error", (err) => this.destroy(new Error(`cannot run ${this.compression} to decompress: ${err.message}${this.compression === "zstd" ? " (install the zstd program, Debian package zstd, to use zstd-compressed layers)" : ""}`)));
       child.on("close", (code) => {
         if (code !== 0) this.destroy(new Error(`${this.compression} decompression failed: ${stderr.trim() || `exit ${code}`}`));
       });

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { parseTimestamp } from "../../lib/filters.js";
+import { decodeLogLine, type LogEntry } from "./json-log-decode.js";
 
 export interface LogOptions {
   stdout: boolean;
@@ -13,12 +14,6 @@ export interface LogOptions {
   since?: number; // ms
   until?: number; // ms
   tty: boolean;
-}
-
-interface JsonLogLine {
-  log: string;
-  stream: "stdout" | "stderr";
-  time: string;
 }
 
 export function parseLogOptions(q: { stdout: boolean; stderr: boolean; follow: boolean; timestamps: boolean; tail?: string; since?: string; until?: string }, tty: boolean): LogOptions {
@@ -35,14 +30,13 @@ export function parseLogOptions(q: { stdout: boolean; stderr: boolean; follow: b
 }
 
 /** Encode one entry for the wire: raw for TTY containers, Docker's 8-byte stdcopy header otherwise. */
-function frame(entry: JsonLogLine, opts: LogOptions): Buffer {
-  const text = opts.timestamps ? `${entry.time} ${entry.log}` : entry.log;
-  const body = Buffer.from(text, "utf8");
-  if (opts.tty) return body;
+function frame(entry: LogEntry, opts: LogOptions): Buffer[] {
+  const body = opts.timestamps ? Buffer.concat([Buffer.from(`${entry.time} `), entry.log]) : entry.log;
+  if (opts.tty) return [body];
   const hdr = Buffer.alloc(8);
   hdr[0] = entry.stream === "stderr" ? 2 : 1;
   hdr.writeUInt32BE(body.length, 4);
-  return Buffer.concat([hdr, body]);
+  return [hdr, body];
 }
 
 /** Nanosecond-precision RFC3339 → ms, for since/until comparison. */
@@ -50,7 +44,7 @@ function timeMs(t: string): number {
   return Date.parse(t);
 }
 
-function wanted(e: JsonLogLine, opts: LogOptions): boolean {
+function wanted(e: LogEntry, opts: LogOptions): boolean {
   if (e.stream === "stdout" && !opts.stdout) return false;
   if (e.stream === "stderr" && !opts.stderr) return false;
   if (opts.since !== undefined && timeMs(e.time) < opts.since) return false;
@@ -58,48 +52,87 @@ function wanted(e: JsonLogLine, opts: LogOptions): boolean {
   return true;
 }
 
+const READ_CHUNK = 1 << 20;
+const WRITE_BATCH = 256 << 10;
+
 /**
  * Stream a json-file log to `out`. With `follow`, keep reading as the monitor
  * appends until `stopped` resolves (the container exited), then drain the rest.
+ * Frames are written in batches with backpressure, so a 100 MB log is never held in memory.
  */
 export async function streamLogs(file: string, out: Writable, opts: LogOptions, stopped: Promise<void>, closed: Promise<void>): Promise<void> {
   let offset = 0;
-  let pending = "";
-  const emit = (line: string) => {
-    if (!line) return true;
-    let e: JsonLogLine;
-    try {
-      e = JSON.parse(line);
-    } catch {
-      return true; // a torn last line is completed on the next read
-    }
+  let pending: Buffer = Buffer.alloc(0);
+  let gone = false;
+  void closed.then(() => (gone = true));
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const ok = out.write(batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes));
+    batch = [];
+    batchBytes = 0;
+    if (!ok && !gone) await Promise.race([new Promise((r) => out.once("drain", r)), closed]);
+  };
+  /** false once past `until` (stop reading). */
+  const emit = (line: Buffer): boolean => {
+    if (line.length === 0) return true;
+    const e = decodeLogLine(line);
+    if (!e) return true; // a torn last line is completed on the next read
     if (opts.until !== undefined && timeMs(e.time) > opts.until) return false;
-    if (wanted(e, opts)) out.write(frame(e, opts));
+    if (!wanted(e, opts)) return true;
+    for (const b of frame(e, opts)) {
+      batch.push(b);
+      batchBytes += b.length;
+    }
+    return true;
+  };
+  /** Emit every complete line of `pending + buf`, keeping the torn rest; false when `until` was passed. */
+  const feed = (buf: Buffer): boolean => {
+    const text = pending.length ? Buffer.concat([pending, buf]) : buf;
+    let pos = 0;
+    for (let nl = text.indexOf(10, pos); nl >= 0; nl = text.indexOf(10, pos)) {
+      const more = emit(text.subarray(pos, nl));
+      pos = nl + 1;
+      if (!more) return false;
+    }
+    pending = Buffer.from(text.subarray(pos));
     return true;
   };
 
   // Initial read: honour tail by collecting matching lines first.
   const size = await fs.stat(file).then((s) => s.size, () => 0);
   if (size > 0) {
-    const entries: string[] = [];
-    const rl = createInterface({ input: createReadStream(file, { start: 0, end: size - 1 }), crlfDelay: Infinity });
-    for await (const line of rl) {
-      if (opts.tail === undefined) {
-        if (!emit(line)) return;
-      } else entries.push(line);
-    }
-    if (opts.tail !== undefined) {
-      const keep: string[] = [];
-      for (let i = entries.length - 1; i >= 0 && keep.length < opts.tail; i--) {
-        try {
-          if (wanted(JSON.parse(entries[i]), opts)) keep.push(entries[i]);
-        } catch {
-          /* skip torn line */
+    if (opts.tail === undefined) {
+      const fh = await fs.open(file, "r");
+      try {
+        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, size));
+        while (offset < size && !gone) {
+          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - offset), offset);
+          if (bytesRead === 0) break;
+          offset += bytesRead;
+          const more = feed(buf.subarray(0, bytesRead));
+          if (batchBytes >= WRITE_BATCH || !more) await flush();
+          if (!more) return;
         }
+      } finally {
+        await fh.close();
+      }
+      await flush();
+    } else {
+      const entries: string[] = [];
+      const rl = createInterface({ input: createReadStream(file, { start: 0, end: size - 1 }), crlfDelay: Infinity });
+      for await (const line of rl) entries.push(line);
+      const keep: Buffer[] = [];
+      for (let i = entries.length - 1; i >= 0 && keep.length < opts.tail; i--) {
+        const line = Buffer.from(entries[i], "utf8");
+        const e = decodeLogLine(line);
+        if (e && wanted(e, opts)) keep.push(line);
       }
       for (const l of keep.reverse()) emit(l);
+      await flush();
+      offset = size;
     }
-    offset = size;
   }
   if (!opts.follow) return;
 
@@ -112,10 +145,8 @@ export async function streamLogs(file: string, out: Writable, opts: LogOptions, 
       const buf = Buffer.alloc(st.size - offset);
       const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
       offset += bytesRead;
-      const text = pending + buf.subarray(0, bytesRead).toString("utf8");
-      const lines = text.split("\n");
-      pending = lines.pop() ?? "";
-      for (const l of lines) if (!emit(l)) done = true;
+      if (!feed(buf.subarray(0, bytesRead))) done = true;
+      await flush();
     } finally {
       await fh.close();
     }

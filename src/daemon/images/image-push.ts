@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, promises as fs } from "node:fs";
 import { Transform } from "node:stream";
 import { NotFoundError } from "../../lib/errors.js";
 import { sha256Digest } from "../../content/digest.js";
@@ -8,15 +8,20 @@ import { familiarName, type Reference } from "../../image/reference.js";
 import type { AuthConfig } from "../../registry/client/auth.js";
 import { openRepository } from "../../registry/client/open.js";
 import type { RepositoryClient } from "../../registry/client/repository.js";
+import { uploadChunked } from "../../registry/client/chunked-upload.js";
 import type { DistributionDeps } from "./distribution-deps.js";
 import { compressedLayer } from "./layer-source.js";
 import { layerProgress, layerStatus, shortId, throttle, type ProgressFn } from "./progress.js";
+
+/** Layers above this size go up in PATCH chunks (resumable, as docker pushes); smaller ones in one PUT. */
+const CHUNKED_ABOVE = 8 << 20;
+const CHUNK_SIZE = 8 << 20;
 
 /**
  * `docker push`: every tag of the repository (or just `ref.tag`) goes to
  * the registry. Per layer: HEAD first ("Layer already exists"), then a
  * cross-repository mount from a repository we know holds it, else an
- * upload. The config follows, then the manifest (Docker schema2 when all
+ * upload (monolithic when small, chunked PATCHes when large). The config follows, then the manifest (Docker schema2 when all
  * layers are gzip, OCI otherwise), PUT by tag.
  */
 export async function pushImage(deps: DistributionDeps, ref: Reference, auth: AuthConfig | undefined, progress: ProgressFn): Promise<void> {
@@ -72,22 +77,40 @@ async function pushLayer(deps: DistributionDeps, repo: RepositoryClient, ref: Re
     const mounted = from ? await repo.mount(blob.digest, from.slice(ref.domain.length + 1)) : false;
     if (mounted) progress(layerStatus(id, `Mounted from ${from!.slice(ref.domain.length + 1)}`));
     else {
-      let current = 0;
       const report = throttle(100, (n) => progress(layerProgress(id, "Pushing", n, blob.size)));
-      const tap = new Transform({
-        transform(chunk: Buffer, _e, cb) {
-          current += chunk.length;
-          report(current);
-          cb(null, chunk);
-        },
-      });
-      await repo.upload(blob.digest, blob.size, createReadStream(deps.content.path(blob.digest)).pipe(tap));
+      if (blob.size > CHUNKED_ABOVE) {
+        await uploadChunked(repo, blob.digest, blob.size, fileRange(deps.content.path(blob.digest)), { chunkSize: CHUNK_SIZE, onProgress: report });
+      } else {
+        let current = 0;
+        const tap = new Transform({
+          transform(chunk: Buffer, _e, cb) {
+            current += chunk.length;
+            report(current);
+            cb(null, chunk);
+          },
+        });
+        await repo.upload(blob.digest, blob.size, createReadStream(deps.content.path(blob.digest)).pipe(tap));
+      }
       report(blob.size, true);
       progress(layerStatus(id, "Pushed"));
     }
   }
   await deps.layerBlobs.add(diffId, { ...blob, sources: [here] });
   return desc;
+}
+
+/** Read `length` bytes at `offset` of a file (chunked uploads re-read a chunk when they resume). */
+function fileRange(file: string): (offset: number, length: number) => Promise<Buffer> {
+  return async (offset, length) => {
+    const fh = await fs.open(file, "r");
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  };
 }
 
 async function* oneChunk(b: Buffer): AsyncIterable<Buffer> {

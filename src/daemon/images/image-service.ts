@@ -23,6 +23,8 @@ import { registryLogin } from "./registry-login.js";
 import { saveImages } from "./image-save.js";
 import { loadImages } from "./image-load.js";
 import { distributionInspect, type DistributionInspect } from "./image-distribution.js";
+import { searchImages, type SearchResult } from "./image-search.js";
+import type { Filters } from "../../lib/filters.js";
 import { deleteImage } from "./image-delete.js";
 import { listImages } from "./image-list.js";
 import { pruneImages } from "./image-prune.js";
@@ -163,6 +165,11 @@ export class ImageService {
   /** `GET /distribution/{name}/json`. */
   distributionInspect(name: string, auth?: AuthConfig): Promise<DistributionInspect> {
     return distributionInspect(name, auth, this.distribution().registry);
+  }
+
+  /** `GET /images/search`: a registry index's v1 search, filtered. */
+  search(term: string, limit: number | undefined, filters: Filters, auth?: AuthConfig): Promise<SearchResult[]> {
+    return searchImages(term, limit, filters, auth, this.distribution().registry);
   }
 
   /** The stores and settings pull/push/save/load work with. */

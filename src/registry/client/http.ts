@@ -12,6 +12,8 @@ export interface HttpRequest {
   followRedirects?: boolean;
   /** TLS verification; false for insecure registries. */
   verifyTls?: boolean;
+  /** Give up when the socket is idle this long (connect included). */
+  timeoutMs?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export function httpRequest(req: HttpRequest, redirects = 5): Promise<IncomingMe
       }
       resolve(res);
     });
+    if (req.timeoutMs) r.setTimeout(req.timeoutMs, () => r.destroy(new Error("i/o timeout")));
     r.on("error", (err) => reject(new UnavailableError(`${capitalize(req.method)} "${req.url.href}": ${err.message}`, { cause: err })));
     if (req.body === undefined) r.end();
     else if (Buffer.isBuffer(req.body)) r.end(req.body);

@@ -105,32 +105,15 @@ export class RepositoryClient {
   }
 
   /**
-   * Upload a blob: POST to open a session, then either one PUT with the
-   * whole body (monolithic) or PATCH chunks followed by the closing PUT.
+   * Upload a blob monolithically: POST to open a session, then one PUT
+   * with the whole body and its digest. Large layers go through
+   * `uploadChunked` (chunked-upload.ts) instead.
    */
-  async upload(digest: string, size: number, body: Readable | (() => AsyncIterable<Buffer>), chunkSize = 0): Promise<void> {
+  async upload(digest: string, size: number, body: Readable | (() => AsyncIterable<Buffer>)): Promise<void> {
     const start = await this.call("POST", this.url(`${this.repo}/blobs/uploads/`), { headers: { "Content-Length": 0 } });
     start.resume();
     if (start.statusCode !== 202 || !start.headers.location) throw await registryError(start, `blob upload for ${digest}`);
-    let location = new URL(start.headers.location, this.endpoint.base);
-    if (chunkSize > 0 && typeof body === "function") {
-      let offset = 0;
-      for await (const chunk of body()) {
-        const res = await this.call("PATCH", location, {
-          body: chunk,
-          headers: { "Content-Type": "application/octet-stream", "Content-Length": chunk.length, "Content-Range": `${offset}-${offset + chunk.length - 1}` },
-        });
-        res.resume();
-        if (res.statusCode !== 202) throw await registryError(res, `blob upload chunk for ${digest}`);
-        offset += chunk.length;
-        if (res.headers.location) location = new URL(res.headers.location, this.endpoint.base);
-      }
-      location.searchParams.set("digest", digest);
-      const fin = await this.call("PUT", location, { headers: { "Content-Length": 0 } });
-      fin.resume();
-      if (fin.statusCode !== 201) throw await registryError(fin, `blob upload for ${digest}`);
-      return;
-    }
+    const location = new URL(start.headers.location, this.endpoint.base);
     location.searchParams.set("digest", digest);
     const stream = typeof body === "function" ? (await import("node:stream")).Readable.from(body()) : body;
     const res = await this.call("PUT", location, { body: stream, headers: { "Content-Type": "application/octet-stream", "Content-Length": size } });

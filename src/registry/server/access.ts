@@ -65,7 +65,7 @@ export class RegistryAccess {
     const h = String(req.headers.authorization ?? "");
     const realm = this.opts.realm ?? "wharf-registry";
     if (this.opts.tokenAuth) {
-      const scopeStr = scope ? `,scope="${scope.type}:${scope.name}:${scope.action === "pull" ? "pull" : "pull,push"}"` : "";
+      const scopeStr = scope ? `,scope="${scope.type}:${scope.name}:${scope.action === "push" ? "pull,push" : scope.action}"` : "";
       const challenge = `Bearer realm="${this.baseUrl()}/token",service="${realm}"${scopeStr}`;
       const grants = h.startsWith("Bearer ") ? this.verifyToken(h.slice(7)) : undefined;
       if (!grants) throw errors.unauthorized(challenge);

@@ -47,6 +47,7 @@ export function paginate(x: Exchange, items: string[]): { page: string[]; header
   if (nRaw !== null && nRaw !== "") {
     const n = Number(nRaw);
     if (!Number.isInteger(n) || n < 0) throw new Error("pagination");
+    if (n === 0) return { page: [], headers };
     if (list.length > n) {
       list = list.slice(0, n);
       const next = new URL(x.url.pathname, "http://x");

@@ -17,6 +17,12 @@ async function resolve(x: Exchange, ref: string): Promise<{ digest: string; medi
 /** GET/HEAD /v2/<name>/manifests/<tag|digest>. */
 export async function getManifest(x: Exchange, ref: string): Promise<void> {
   const { digest, mediaType } = await resolve(x, ref);
+  // By tag, a client that lists the manifest types it understands gets none it cannot parse
+  // (distribution answers an OCI manifest to a Docker-only client this way); a digest is served as stored.
+  if (!DIGEST_RE.test(ref) && !accepts(x.req.headers.accept, mediaType)) {
+    const kind = isIndexType(mediaType) ? "index" : "manifest";
+    throw errors.manifestUnknown(ref, `${mediaType} ${kind} found, but accept header does not support it`);
+  }
   const body = await readBlobBuffer(x, digest);
   send(x, 200, { "Content-Type": mediaType, "Docker-Content-Digest": digest, ETag: `"${digest}"`, "Content-Length": body.length }, body);
 }
@@ -87,4 +93,12 @@ async function readBlobBuffer(x: Exchange, digest: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of x.storage.readBlob(digest)) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Whether an Accept header allows `mediaType` (no header, wildcards and application/json allow anything). */
+function accepts(header: string | undefined, mediaType: string): boolean {
+  if (!header) return true;
+  const types = header.split(",").map((t) => t.split(";")[0].trim().toLowerCase()).filter(Boolean);
+  if (types.length === 0) return true;
+  return types.some((t) => t === mediaType || t === "*/*" || t === "application/*" || t === "application/json");
 }

@@ -13,7 +13,7 @@ export const errors = {
   uploadUnknown: () => new RegistryError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry"),
   uploadInvalid: (detail: string) => new RegistryError(400, "BLOB_UPLOAD_INVALID", "blob upload invalid", detail),
   digestInvalid: (detail: string) => new RegistryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content", detail),
-  manifestUnknown: (ref: string) => new RegistryError(404, "MANIFEST_UNKNOWN", "manifest unknown", { Tag: ref }),
+  manifestUnknown: (ref: string, message = "manifest unknown") => new RegistryError(404, "MANIFEST_UNKNOWN", message, { Tag: ref }),
   manifestInvalid: (detail: string) => new RegistryError(400, "MANIFEST_INVALID", "manifest invalid", detail),
   manifestBlobUnknown: (digest: string) => new RegistryError(400, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry", digest),
   nameInvalid: (name: string) => new RegistryError(400, "NAME_INVALID", "invalid repository name", name),

@@ -8,6 +8,7 @@ import { deleteBlob, getBlob } from "./blobs.js";
 import { paginate, send, sendJson, type Exchange } from "./exchange.js";
 import { deleteManifest, getManifest, getReferrers, putManifest } from "./manifests.js";
 import { RegistryError, errors } from "./registry-error.js";
+import { v1Ping, v1Search } from "./search.js";
 import { RegistryStorage } from "./storage.js";
 import { cancelUpload, patchUpload, putUpload, startUpload, uploadStatus } from "./uploads.js";
 
@@ -93,6 +94,11 @@ export class RegistryServer {
       if (url.pathname === "/v2/" || url.pathname === "/v2") {
         this.access.check(req, undefined);
         return sendJson(x, 200, {});
+      }
+      if (url.pathname === "/v1/_ping" && (req.method === "GET" || req.method === "HEAD")) return v1Ping(x);
+      if (url.pathname === "/v1/search" && req.method === "GET") {
+        this.access.check(req, { type: "registry", name: "catalog", action: "search" });
+        return await v1Search(x);
       }
       if (url.pathname === "/v2/_catalog" && (req.method === "GET" || req.method === "HEAD")) {
         this.access.check(req, { type: "registry", name: "catalog", action: "*" });

@@ -21,11 +21,14 @@ export interface UploadState {
  * blob or manifest; tags are files holding a digest, written atomically.
  *
  *   blobs/sha256/<hex>
- *   repositories/<name>/layers/<hex>                  (empty: blob linked into repo)
- *   repositories/<name>/manifests/<hex>               (media type of the manifest)
- *   repositories/<name>/tags/<tag>                    (the manifest digest)
- *   repositories/<name>/referrers/<subject hex>/<hex> (descriptor JSON)
+ *   repositories/<name>/_layers/<hex>                  (empty: blob linked into repo)
+ *   repositories/<name>/_manifests/<hex>               (media type of the manifest)
+ *   repositories/<name>/_tags/<tag>                    (the manifest digest)
+ *   repositories/<name>/_referrers/<subject hex>/<hex> (descriptor JSON)
  *   uploads/<uuid>/{data,state.json}
+ *
+ * The per-repository directories start with "_", which no repository path
+ * component can (as in distribution's layout), so `team/tags` is a valid name.
  */
 export class RegistryStorage {
   constructor(readonly root: string) {}
@@ -52,19 +55,19 @@ export class RegistryStorage {
 
   /** Size of a blob when it is linked into `repo` (registries scope blobs to repositories). */
   async repoBlobSize(repo: string, digest: string): Promise<number | undefined> {
-    const linked = (await exists(path.join(this.repoDir(repo), "layers", digest.slice(7)))) || (await exists(path.join(this.repoDir(repo), "manifests", digest.slice(7))));
+    const linked = (await exists(path.join(this.repoDir(repo), "_layers", digest.slice(7)))) || (await exists(path.join(this.repoDir(repo), "_manifests", digest.slice(7))));
     return linked ? this.blobSize(digest) : undefined;
   }
 
   async linkBlob(repo: string, digest: string): Promise<void> {
-    const dir = path.join(this.repoDir(repo), "layers");
+    const dir = path.join(this.repoDir(repo), "_layers");
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, digest.slice(7)), "");
   }
 
   async unlinkBlob(repo: string, digest: string): Promise<boolean> {
     try {
-      await fs.unlink(path.join(this.repoDir(repo), "layers", digest.slice(7)));
+      await fs.unlink(path.join(this.repoDir(repo), "_layers", digest.slice(7)));
       return true;
     } catch {
       return false;
@@ -143,19 +146,19 @@ export class RegistryStorage {
 
   async putManifest(repo: string, body: Buffer, mediaType: string, tag?: string): Promise<string> {
     const digest = await this.putBlob(body);
-    const dir = path.join(this.repoDir(repo), "manifests");
+    const dir = path.join(this.repoDir(repo), "_manifests");
     await fs.mkdir(dir, { recursive: true });
     await writeFileAtomic(path.join(dir, digest.slice(7)), mediaType);
     if (tag) {
-      await fs.mkdir(path.join(this.repoDir(repo), "tags"), { recursive: true });
-      await writeFileAtomic(path.join(this.repoDir(repo), "tags", tag), digest);
+      await fs.mkdir(path.join(this.repoDir(repo), "_tags"), { recursive: true });
+      await writeFileAtomic(path.join(this.repoDir(repo), "_tags", tag), digest);
     }
     return digest;
   }
 
   async resolveTag(repo: string, tag: string): Promise<string | undefined> {
     try {
-      return (await fs.readFile(path.join(this.repoDir(repo), "tags", tag), "utf8")).trim();
+      return (await fs.readFile(path.join(this.repoDir(repo), "_tags", tag), "utf8")).trim();
     } catch {
       return undefined;
     }
@@ -164,23 +167,23 @@ export class RegistryStorage {
   /** Media type of a manifest linked into `repo`, or undefined. */
   async manifestType(repo: string, digest: string): Promise<string | undefined> {
     try {
-      return await fs.readFile(path.join(this.repoDir(repo), "manifests", digest.slice(7)), "utf8");
+      return await fs.readFile(path.join(this.repoDir(repo), "_manifests", digest.slice(7)), "utf8");
     } catch {
       return undefined;
     }
   }
 
   async deleteManifest(repo: string, digest: string): Promise<boolean> {
-    const file = path.join(this.repoDir(repo), "manifests", digest.slice(7));
+    const file = path.join(this.repoDir(repo), "_manifests", digest.slice(7));
     if (!(await exists(file))) return false;
     await fs.rm(file);
-    for (const t of await this.tags(repo)) if ((await this.resolveTag(repo, t)) === digest) await fs.rm(path.join(this.repoDir(repo), "tags", t), { force: true });
+    for (const t of await this.tags(repo)) if ((await this.resolveTag(repo, t)) === digest) await fs.rm(path.join(this.repoDir(repo), "_tags", t), { force: true });
     return true;
   }
 
   async deleteTag(repo: string, tag: string): Promise<boolean> {
     try {
-      await fs.unlink(path.join(this.repoDir(repo), "tags", tag));
+      await fs.unlink(path.join(this.repoDir(repo), "_tags", tag));
       return true;
     } catch {
       return false;
@@ -188,25 +191,27 @@ export class RegistryStorage {
   }
 
   async tags(repo: string): Promise<string[]> {
-    return (await readdirOrEmpty(path.join(this.repoDir(repo), "tags"))).sort();
+    return (await readdirOrEmpty(path.join(this.repoDir(repo), "_tags"))).sort();
   }
 
   async manifests(repo: string): Promise<string[]> {
-    return (await readdirOrEmpty(path.join(this.repoDir(repo), "manifests"))).map((h) => `sha256:${h}`);
+    return (await readdirOrEmpty(path.join(this.repoDir(repo), "_manifests"))).map((h) => `sha256:${h}`);
   }
 
+  /** A repository exists once something was linked or tagged in it (a parent directory of one is not). */
   async repoExists(repo: string): Promise<boolean> {
-    return exists(this.repoDir(repo));
+    const entries = await readdirOrEmpty(this.repoDir(repo));
+    return entries.includes("_manifests") || entries.includes("_layers") || entries.includes("_tags");
   }
 
-  /** Every repository name, sorted (a directory with a manifests/ or layers/ child is a repository). */
+  /** Every repository name, sorted (a directory with a _manifests/, _layers/ or _tags/ child is a repository). */
   async repositories(): Promise<string[]> {
     const out: string[] = [];
     const walk = async (rel: string) => {
       const entries = await readdirOrEmpty(path.join(this.root, "repositories", rel));
-      if (entries.includes("manifests") || entries.includes("layers") || entries.includes("tags")) out.push(rel);
+      if (entries.includes("_manifests") || entries.includes("_layers") || entries.includes("_tags")) out.push(rel);
       for (const e of entries) {
-        if (["manifests", "layers", "tags", "referrers"].includes(e)) continue;
+        if (["_manifests", "_layers", "_tags", "_referrers"].includes(e)) continue;
         await walk(rel ? `${rel}/${e}` : e);
       }
     };
@@ -215,13 +220,13 @@ export class RegistryStorage {
   }
 
   async addReferrer(repo: string, subject: string, descriptor: Record<string, unknown>): Promise<void> {
-    const dir = path.join(this.repoDir(repo), "referrers", subject.slice(7));
+    const dir = path.join(this.repoDir(repo), "_referrers", subject.slice(7));
     await fs.mkdir(dir, { recursive: true });
     await writeJsonAtomic(path.join(dir, String(descriptor.digest).slice(7)), descriptor);
   }
 
   async referrers(repo: string, subject: string): Promise<Record<string, unknown>[]> {
-    const dir = path.join(this.repoDir(repo), "referrers", subject.slice(7));
+    const dir = path.join(this.repoDir(repo), "_referrers", subject.slice(7));
     const out: Record<string, unknown>[] = [];
     for (const f of await readdirOrEmpty(dir)) {
       const d = await readJsonIfExists<Record<string, unknown>>(path.join(dir, f));

@@ -5,6 +5,8 @@ import type {
 
 import type { PullRequest } from "../../../daemon/images/distribution-helpers.js";
 import type { AuthConfig } from "../../../registry/client/auth.js";
+import type { SearchResult } from "../../../daemon/images/image-search.js";
+import type { Filters } from "../../../lib/filters.js";
 
 /** What the images router needs from the daemon (implemented by daemon/images/ImageService). */
 export interface ImageBackend {
@@ -20,4 +22,6 @@ export interface ImageBackend {
   save(names: string[]): Promise<Readable>;
   load(tar: Readable, onProgress: (msg: Record<string, unknown>) => void): Promise<void>;
   push(name: string, tag: string | undefined, onProgress: (msg: Record<string, unknown>) => void, auth?: AuthConfig): Promise<void>;
+  /** Search a registry index (v1 search API). */
+  search(term: string, limit: number | undefined, filters: Filters, auth?: AuthConfig): Promise<SearchResult[]>;
 }

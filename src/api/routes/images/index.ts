@@ -4,6 +4,7 @@ import type { ImageBackend } from "./backend.js";
 import { imageCreate } from "./create.js";
 import { imagePull, imagePush } from "./pull.js";
 import { imageGet, imageLoad } from "./save-load.js";
+import { imageSearch } from "./search.js";
 import { historyWire, imageInspectWire, imageSummaryWire } from "./wire.js";
 
 /** Image routes (Engine API "Image" tag): decode, call the backend once, encode. */
@@ -17,6 +18,7 @@ export function imageRoutes(b: ImageBackend): Route[] {
         ctx.sendJson(200, list.map((m) => imageSummaryWire(m, ctx.apiVersion)));
       },
     },
+    { method: "GET", path: "/images/search", handler: (ctx) => imageSearch(b, ctx) },
     { method: "GET", path: "/images/get", handler: (ctx) => imageGet(b, ctx, ctx.query.getAll("names").filter(Boolean)) },
     { method: "POST", path: "/images/load", handler: (ctx) => imageLoad(b, ctx) },
     { method: "GET", path: "/images/{name:.*}/get", handler: (ctx) => imageGet(b, ctx, [ctx.params.name]) },
