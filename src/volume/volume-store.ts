@@ -20,8 +20,8 @@ export interface Volume {
   Driver: string;
   Mountpoint: string;
   CreatedAt: string;
-  Labels: Record<string, string>;
-  Options: Record<string, string>;
+  Labels: Record<string, string> | null;
+  Options: Record<string, string> | null;
   Scope: "local";
 }
 
@@ -79,10 +79,11 @@ export class VolumeStore {
     const v: Volume = {
       CreatedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
       Driver: "local",
-      Labels: labels,
+      // dockerd keeps null for what the request left out (a volume made by `run -v name:/x`).
+      Labels: o.Labels == null && !o.anonymous ? null : labels,
       Mountpoint: this.dataDir(name),
       Name: name,
-      Options: Object.keys(opts).length ? { ...opts } : {},
+      Options: o.DriverOpts == null ? null : { ...opts },
       Scope: "local",
     };
     await fs.mkdir(v.Mountpoint, { recursive: true, mode: 0o755 });
@@ -108,7 +109,7 @@ export class VolumeStore {
   /** Mount driver_opts volumes (type/o/device) on their _data dir; plain volumes need nothing. */
   async mount(name: string): Promise<string> {
     const v = this.get(name);
-    const { type, o, device } = v.Options;
+    const { type, o, device } = v.Options ?? {};
     if (!type) return v.Mountpoint;
     const mounts = await fs.readFile("/proc/self/mountinfo", "utf8");
     if (mounts.split("\n").some((l) => l.split(" ")[4] === v.Mountpoint)) return v.Mountpoint;
@@ -127,7 +128,7 @@ export class VolumeStore {
 
   async unmount(name: string): Promise<void> {
     const v = this.find(name);
-    if (!v?.Options.type) return;
+    if (!v?.Options?.type) return;
     await run("umount", [v.Mountpoint]).catch(() => run("umount", ["-l", v.Mountpoint]).catch(() => undefined));
   }
 

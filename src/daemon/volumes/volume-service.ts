@@ -72,7 +72,7 @@ export class VolumeService {
     let space = 0;
     for (const v of this.store.list()) {
       if (this.usersOf(v.Name).length) continue;
-      if (!all && !(ANONYMOUS_LABEL in v.Labels)) continue;
+      if (!all && !(ANONYMOUS_LABEL in (v.Labels ?? {}))) continue;
       if (!matchLabels(v.Labels, filters.get("label"))) continue;
       const notLabels = filters.get("label!");
       if (notLabels?.length && notLabels.some((l) => matchLabels(v.Labels, [l]))) continue;
