@@ -10,9 +10,9 @@ import { LiveContainer } from "./live.js";
 import { launchContainer, stateDir, StartError } from "./start.js";
 import { assertCanKill, assertCanRemove, assertCanStart, isRunning } from "./state.js";
 import { parseSignal } from "./signals.js";
-import { RestartBackoff, restartsOnDaemonStart, shouldRestart } from "./restart-policy.js";
+import { RestartScheduler, restartsOnDaemonStart, shouldRestart } from "./restart-policy.js";
 import { containerPids, setFrozen, topProcesses } from "./process-control.js";
-import { DEFAULT_DETACH_KEYS, DetachKeyScanner, parseDetachKeys } from "../attach/detach-keys.js";
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../attach/detach-keys.js";
 import type { ContainerRecord } from "./types.js";
 
 export type WaitCondition = "not-running" | "next-exit" | "removed";
@@ -51,7 +51,7 @@ export class ContainerService {
     assertCanStart(c);
     if (!policyRestart) {
       c.restartCount = 0;
-      this.backoff.delete(c.id);
+      this.restarts.forget(c.id);
     }
     const live = this.liveOf(c.id);
     let launched;
@@ -125,25 +125,14 @@ export class ContainerService {
     if (shouldRestart(c, exit.exitCode)) await this.scheduleRestart(c);
   }
 
-  private readonly backoff = new Map<string, RestartBackoff>();
+  private readonly restarts = new RestartScheduler({
+    find: (id) => this.deps.store.find(id),
+    save: (c) => this.deps.store.save(c),
+    start: (id) => this.start(id, true),
+  });
 
-  /** Restart policy: wait the back-off delay in status "restarting", then start again. */
-  private async scheduleRestart(c: ContainerRecord): Promise<void> {
-    let b = this.backoff.get(c.id);
-    if (!b) this.backoff.set(c.id, (b = new RestartBackoff()));
-    const delay = b.next(Date.parse(c.state.finishedAt) - Date.parse(c.state.startedAt));
-    c.state.status = "restarting";
-    await this.deps.store.save(c);
-    setTimeout(() => {
-      const cur = this.deps.store.find(c.id);
-      if (!cur || cur.state.status !== "restarting" || cur.state.stoppedByUser) return;
-      cur.state.status = "exited";
-      cur.restartCount++;
-      this.start(cur.id, true).catch(async (err) => {
-        log.warn("restart failed", { id: c.id, error: String(err) });
-        if (shouldRestart(cur, cur.state.exitCode)) await this.scheduleRestart(cur);
-      });
-    }, delay);
+  private scheduleRestart(c: ContainerRecord): Promise<void> {
+    return this.restarts.schedule(c);
   }
 
   /** The monitor connection dropped without an exit frame: the exit file or the monitor's absence tells what happened. */
@@ -287,6 +276,7 @@ export class ContainerService {
     await this.deps.store.delete(c);
     await fs.rm(stateDir(this.deps, c.id), { recursive: true, force: true });
     this.deps.events.publish("container", "destroy", c.id, this.attrs(c));
+    this.restarts.forget(c.id);
     const live = this.live.get(c.id);
     this.live.delete(c.id);
     live?.notifyRemoved();
@@ -311,36 +301,19 @@ export class ContainerService {
     this.deps.events.publish("container", "rename", c.id, this.attrs(c, { oldName: old }));
   }
 
-  /** Attach a hijacked client stream to the container's stdio. */
-  /** `raw`: never frame output (websocket attach), whatever the container's TTY setting. */
+  /** Attach a hijacked client stream to the container's stdio. `raw`: never frame output (websocket attach). */
   attach(ref: string, socket: Duplex, opts: { stdin: boolean; stdout: boolean; stderr: boolean; detachKeys?: string; raw?: boolean }): void {
     const c = this.get(ref);
-    if (opts.detachKeys) parseDetachKeys(opts.detachKeys);
-    const live = this.liveOf(c.id);
-    const a = { socket, stdin: opts.stdin && !!c.config.OpenStdin, stdout: opts.stdout, stderr: opts.stderr, tty: !!c.config.Tty || !!opts.raw };
-    live.attachments.add(a);
-    const detach = () => live.attachments.delete(a);
-    socket.on("close", detach);
-    socket.on("error", detach);
-    if (a.stdin && a.tty) {
-      const scanner = new DetachKeyScanner(parseDetachKeys(opts.detachKeys || DEFAULT_DETACH_KEYS));
-      socket.on("data", (b: Buffer) => {
-        const { forward, detach } = scanner.push(b);
-        if (forward.length) live.writeStdin(forward);
-        if (detach) {
-          live.attachments.delete(a);
-          this.deps.events.publish("container", "detach", c.id, this.attrs(c));
-          socket.end();
-        }
-      });
-    } else if (a.stdin) {
-      socket.on("data", (b: Buffer) => live.writeStdin(b));
-      socket.on("end", () => {
-        if (c.config.StdinOnce) live.closeStdin();
-      });
-    } else {
-      socket.on("data", () => undefined); // keep the stream flowing so 'end' and 'close' fire
-    }
+    const keys = parseDetachKeys(opts.detachKeys || DEFAULT_DETACH_KEYS);
+    this.liveOf(c.id).attachClient(socket, {
+      stdin: opts.stdin && !!c.config.OpenStdin,
+      stdout: opts.stdout,
+      stderr: opts.stderr,
+      tty: !!c.config.Tty || !!opts.raw,
+      detachKeys: c.config.Tty ? keys : undefined,
+      closeStdinOnEnd: !!c.config.StdinOnce,
+      onDetach: () => this.deps.events.publish("container", "detach", c.id, this.attrs(c)),
+    });
     this.deps.events.publish("container", "attach", c.id, this.attrs(c));
   }
 

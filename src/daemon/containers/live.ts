@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { ShimConnection, ExitInfo } from "../../runtime/shim/shim-client.js";
+import { DetachKeyScanner } from "../attach/detach-keys.js";
 
 /** One attached client stream (POST /containers/{id}/attach). */
 export interface Attachment {
@@ -97,6 +98,43 @@ export class LiveContainer {
   endAttachments(): void {
     for (const a of this.attachments) a.socket.end();
     this.attachments.clear();
+  }
+
+  /**
+   * Wire one attached client: output to it (see broadcast), its input to the
+   * container's stdin. On a TTY the detach sequence ends the attachment and
+   * leaves the container running; otherwise the client's EOF closes stdin
+   * when the container was created with StdinOnce (`docker run -i`).
+   */
+  attachClient(
+    socket: Duplex,
+    o: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean; detachKeys?: Buffer; closeStdinOnEnd: boolean; onDetach: () => void },
+  ): void {
+    const a: Attachment = { socket, stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, tty: o.tty };
+    this.attachments.add(a);
+    const drop = () => this.attachments.delete(a);
+    socket.on("close", drop);
+    socket.on("error", drop);
+    if (!a.stdin) {
+      socket.on("data", () => undefined); // keep the stream flowing so 'end' and 'close' fire
+      return;
+    }
+    const scanner = o.detachKeys ? new DetachKeyScanner(o.detachKeys) : undefined;
+    socket.on("data", (b: Buffer) => {
+      if (!scanner) return this.writeStdin(b);
+      const { forward, detach } = scanner.push(b);
+      if (forward.length) this.writeStdin(forward);
+      if (detach) {
+        drop();
+        o.onDetach();
+        socket.end();
+      }
+    });
+    if (!scanner) {
+      socket.on("end", () => {
+        if (o.closeStdinOnEnd) this.closeStdin();
+      });
+    }
   }
 
   onNextExit(fn: ExitListener): () => void {

@@ -1,3 +1,4 @@
+import { log } from "../../lib/log.js";
 import type { ContainerRecord } from "./types.js";
 
 const INITIAL_DELAY_MS = 100;
@@ -40,4 +41,44 @@ export function restartsOnDaemonStart(c: ContainerRecord): boolean {
   if (name === "always") return true;
   if (name === "unless-stopped") return !c.state.stoppedByUser;
   return false;
+}
+
+/**
+ * Runs restart policies: after an exit that should restart, the container
+ * waits out its back-off in status "restarting", then starts again (keeping
+ * RestartCount). A stop during the wait cancels it (see the service's stop).
+ */
+export class RestartScheduler {
+  private readonly backoff = new Map<string, RestartBackoff>();
+
+  constructor(
+    private readonly d: {
+      find(id: string): ContainerRecord | undefined;
+      save(c: ContainerRecord): Promise<void>;
+      start(id: string): Promise<void>;
+    },
+  ) {}
+
+  async schedule(c: ContainerRecord): Promise<void> {
+    let b = this.backoff.get(c.id);
+    if (!b) this.backoff.set(c.id, (b = new RestartBackoff()));
+    const delay = b.next(Date.parse(c.state.finishedAt) - Date.parse(c.state.startedAt));
+    c.state.status = "restarting";
+    await this.d.save(c);
+    setTimeout(() => {
+      const cur = this.d.find(c.id);
+      if (!cur || cur.state.status !== "restarting" || cur.state.stoppedByUser) return;
+      cur.state.status = "exited";
+      cur.restartCount++;
+      this.d.start(cur.id).catch(async (err) => {
+        log.warn("restart failed", { id: c.id, error: String(err) });
+        if (shouldRestart(cur, cur.state.exitCode)) await this.schedule(cur);
+      });
+    }, delay);
+  }
+
+  /** A user start or a removal resets the back-off. */
+  forget(id: string): void {
+    this.backoff.delete(id);
+  }
 }
