@@ -29,22 +29,7 @@ static struct client **list;
 static int count;
 static char *exit_frame_payload;
 
-int clients_listen(const char *path) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof addr.sun_path) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  strcpy(addr.sun_path, path);
-  unlink(path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return -1;
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 64) < 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
+int clients_listen(const char *path) { return unix_listen(path, 64); }
 
 static void drop(struct client *c, const char *why) {
   if (c->dead) return;

@@ -10,22 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int console_listen(const char *path) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof addr.sun_path) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  strcpy(addr.sun_path, path);
-  unlink(path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return -1;
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 4) < 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
+/* The runtime connects here once to hand over the pty master. */
+int console_listen(const char *path) { return unix_listen(path, 4); }
 
 static int receive_fd(int conn) {
   char name[256];

@@ -69,6 +69,7 @@ off_t runtime_log_size(void);
 char *runtime_log_error(off_t from);
 
 /* console.c: receives the pty master that the runtime sends on --console-socket. */
+int unix_listen(const char *path, int backlog);
 int console_listen(const char *path);
 int console_wait(int listen_fd, pid_t runtime_pid, int *status);
 

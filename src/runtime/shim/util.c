@@ -1,6 +1,9 @@
 /* Small helpers: diagnostics, time stamps, whole-file and atomic writes. */
 #include "shim.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -140,4 +143,22 @@ void set_nonblock(int fd) {
 void set_cloexec(int fd) {
   int fl = fcntl(fd, F_GETFD);
   if (fl >= 0) fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+}
+
+/* A non-blocking, close-on-exec unix stream socket listening at path (replacing a stale one). */
+int unix_listen(const char *path, int backlog) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof addr.sun_path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  strcpy(addr.sun_path, path);
+  unlink(path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -1;
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, backlog) < 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
