@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { x as untar } from "tar";
+import { InvalidArgumentError } from "../../lib/errors.js";
+import { parseDockerfile } from "../../build/dockerfile/parser.js";
+import { toDockerfile } from "../../build/dockerfile/instructions.js";
+import { parseDockerignore, PatternMatcher } from "../../lib/dockerignore.js";
+import { familiarString, parseNormalizedReference, withDefaultTag } from "../../image/reference.js";
+import { AutoDecompress } from "../../snapshot/decompress.js";
+import type { ContainerService } from "../containers/container-service.js";
+import type { ImageService } from "../images/image-service.js";
+import { Builder } from "./builder.js";
+import { shellFor, type BuildCtx } from "./build-ctx.js";
+import { short } from "./steps.js";
+import type { BuildOptions, BuildOutput } from "./types.js";
+import { pruneBuildCache, type BuildPruneReport } from "./prune.js";
+
+export interface BuildServiceDeps {
+  containers: ContainerService;
+  images: ImageService;
+  /** Scratch space for contexts and mounts: <dataRoot>/build. */
+  workDir: string;
+}
+
+/**
+ * The classic builder (POST /build): unpack the tar context, read the
+ * Dockerfile and .dockerignore, run the Builder, tag. `started` is called
+ * once the request is known to be valid (Dockerfile parsed, tags checked):
+ * errors before it are plain API errors, errors after it travel in the
+ * JSON stream, as dockerd does.
+ */
+export class BuildService {
+  constructor(private readonly deps: BuildServiceDeps) {}
+
+  async build(tar: Readable, opts: BuildOptions, out: BuildOutput, started: () => void): Promise<string> {
+    const tmpDir = path.join(this.deps.workDir, randomBytes(8).toString("hex"));
+    const contextDir = path.join(tmpDir, "context");
+    await fs.mkdir(contextDir, { recursive: true });
+    try {
+      await pipeline(tar, new AutoDecompress(), untar({ cwd: contextDir, umask: 0, preservePaths: false, preserveOwner: false }));
+      const dfName = opts.dockerfile || "Dockerfile";
+      const dfPath = path.join(contextDir, path.posix.normalize("/" + dfName));
+      let text: string;
+      try {
+        text = await fs.readFile(dfPath, "utf8");
+      } catch {
+        throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${dfName}`);
+      }
+      await this.dropIgnoredBuildFiles(contextDir, dfName);
+      const parsed = parseDockerfile(text);
+      const df = toDockerfile(parsed.nodes, parsed.escape);
+      const tags = opts.tags.map((t) => withDefaultTag(parseNormalizedReference(t)));
+      started();
+      const say = (text: string) => {
+        if (!opts.quiet) out({ stream: text });
+      };
+      for (const w of parsed.warnings) say(w + "\n");
+      const ctx: BuildCtx = {
+        cs: this.deps.containers, images: this.deps.images, opts, contextDir, tmpDir, escape: parsed.escape,
+        cacheBroken: false, say, shell: shellFor,
+      };
+      const id = await new Builder(ctx, df).run();
+      if (!id) throw new InvalidArgumentError("No image was generated. Is your Dockerfile empty?");
+      if (opts.quiet) out({ stream: `${id}\n` });
+      else {
+        out({ aux: { ID: id } });
+        say(`Successfully built ${short(id)}\n`);
+      }
+      for (const t of tags) {
+        await this.deps.images.tag(id, familiarString(t));
+        say(`Successfully tagged ${familiarString(t)}\n`);
+      }
+      return id;
+    } finally {
+      await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Like dockerd: the Dockerfile and .dockerignore leave the context when .dockerignore names them. */
+  private async dropIgnoredBuildFiles(contextDir: string, dfName: string): Promise<void> {
+    const ignore = await fs.readFile(path.join(contextDir, ".dockerignore"), "utf8").catch(() => undefined);
+    if (ignore === undefined) return;
+    const m = new PatternMatcher(parseDockerignore(ignore));
+    for (const f of [dfName, ".dockerignore"]) {
+      if (m.matches(f)) await fs.rm(path.join(contextDir, f), { force: true });
+    }
+  }
+
+  prune(): Promise<BuildPruneReport> {
+    return pruneBuildCache(this.deps.images, (id) => this.deps.containers.usingImage(id) !== undefined);
+  }
+}
