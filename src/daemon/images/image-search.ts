@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { goNetError } from "../../registry/client/http.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import type { Filters } from "../../lib/filters.js";
 import { authorize, credentialsOf, parseChallenges, type AuthConfig } from "../../registry/client/auth.js";
@@ -103,7 +104,7 @@ async function ping(base: URL, verifyTls: boolean): Promise<string | undefined> 
     if (url.protocol === "https:" && res.statusCode === 400) return `Get "${url.href}": http: server gave HTTP response to HTTPS client`;
     return undefined;
   } catch (err) {
-    return goStyle("GET", url, err);
+    return goNetError("GET", url, err);
   }
 }
 
@@ -134,17 +135,7 @@ async function send(url: URL, headers: Record<string, string>, verifyTls: boolea
   try {
     return await httpRequest({ method: "GET", url, headers, verifyTls, followRedirects: true, timeoutMs: TIMEOUT_MS });
   } catch (err) {
-    throw new Error(goStyle("GET", url, err), { cause: err });
+    throw new Error(goNetError("GET", url, err), { cause: err });
   }
 }
 
-/** Node's network errors in the words of Go's net/http, which docker users know: `Get "URL": dial tcp …`. */
-function goStyle(method: string, url: URL, err: unknown): string {
-  const e = ((err as { cause?: unknown }).cause ?? err) as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
-  const verb = method.charAt(0) + method.slice(1).toLowerCase();
-  let why = e.message;
-  if (e.code === "ECONNREFUSED") why = `dial tcp ${e.address}:${e.port}: connect: connection refused`;
-  else if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") why = `dial tcp: lookup ${e.hostname ?? url.hostname}: no such host`;
-  else if (e.code === "EPROTO" || e.code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number/.test(e.message)) why = "http: server gave HTTP response to HTTPS client";
-  return `${verb} "${url.href}": ${why}`;
-}

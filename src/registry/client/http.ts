@@ -42,7 +42,7 @@ export function httpRequest(req: HttpRequest, redirects = 5): Promise<IncomingMe
       resolve(res);
     });
     if (req.timeoutMs) r.setTimeout(req.timeoutMs, () => r.destroy(new Error("i/o timeout")));
-    r.on("error", (err) => reject(new UnavailableError(`${capitalize(req.method)} "${req.url.href}": ${err.message}`, { cause: err })));
+    r.on("error", (err) => reject(new UnavailableError(goNetError(req.method, req.url, err), { cause: err })));
     if (req.body === undefined) r.end();
     else if (Buffer.isBuffer(req.body)) r.end(req.body);
     else {
@@ -66,6 +66,14 @@ export async function readAll(res: IncomingMessage, limit = 64 << 20): Promise<B
   return Buffer.concat(chunks);
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0) + s.slice(1).toLowerCase();
+
+/** Node's network errors in the words of Go's net/http, which docker users know: `Get "URL": dial tcp …`. */
+export function goNetError(method: string, url: URL, err: unknown): string {
+  const e = ((err as { cause?: unknown }).cause ?? err) as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
+  const verb = method.charAt(0) + method.slice(1).toLowerCase();
+  let why = e.message;
+  if (e.code === "ECONNREFUSED") why = `dial tcp ${e.address}:${e.port}: connect: connection refused`;
+  else if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") why = `dial tcp: lookup ${e.hostname ?? url.hostname}: no such host`;
+  else if (e.code === "EPROTO" || e.code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number/.test(e.message)) why = "http: server gave HTTP response to HTTPS client";
+  return `${verb} "${url.href}": ${why}`;
 }

@@ -126,7 +126,8 @@ export function cliFlows(label: string, cliPath: () => string, daemon: () => Tes
     } finally {
       await cli(["rm", name]);
     }
-    const r = await cli(["run", "--rm", "no-such-image-" + uniqueName()]);
+    // A loopback registry with nothing listening: the pull fails at once, and no traffic leaves the machine.
+    const r = await cli(["run", "--rm", "127.0.0.1:1/no-such-image-" + uniqueName()]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /Unable to find image/);
   });

@@ -102,6 +102,6 @@ describe("registry login and failure modes", () => {
     assert.match(missing.stderr, /manifest for 127\.0\.0\.1:\d+\/nope\/x-[0-9a-f]+:9 not found: manifest unknown/);
     const down = await docker(["pull", "127.0.0.1:1/nothing/here:1"]);
     assert.notEqual(down.code, 0);
-    assert.match(down.stderr, /connect ECONNREFUSED 127\.0\.0\.1:1/);
+    assert.match(down.stderr, /dial tcp 127\.0\.0\.1:1: connect: connection refused/);
   });
 });
