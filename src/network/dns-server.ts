@@ -61,6 +61,11 @@ export class EmbeddedDns {
       this.reply(rinfo, { type: "response", id: query.id, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE, questions: [q], answers });
       return;
     }
+    if (q.type === "PTR" && isPrivateReverse(name)) {
+      // Reverse lookups of private addresses (our own subnets) never leave the machine.
+      this.reply(rinfo, { type: "response", id: query.id, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | 3 /* NXDOMAIN */, questions: [q] });
+      return;
+    }
     const answer = await forward(msg, this.lookup.upstreams(rinfo.address));
     if (answer) this.send(rinfo, answer);
     else this.reply(rinfo, { type: "response", id: query.id, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | 2 /* SERVFAIL */, questions: [q] });
@@ -73,6 +78,15 @@ export class EmbeddedDns {
   private send(rinfo: dgram.RemoteInfo, b: Buffer): void {
     this.sock?.send(b, rinfo.port, rinfo.address);
   }
+}
+
+/** `d.c.b.a.in-addr.arpa` for an RFC 1918 or loopback address. */
+export function isPrivateReverse(name: string): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/i.exec(name);
+  if (!m) return false;
+  const a = Number(m[4]);
+  const b = Number(m[3]);
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }
 
 /** Ask each upstream in turn; the first answer wins. */
