@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 [ "$(id -u)" = 0 ] || { echo "setup: run as root (wharf manages namespaces, mounts and cgroups)" >&2; exit 1; }
 
-pkgs=(crun runc busybox-static tini iproute2 iptables attr make gcc libc6-dev file ca-certificates docker-registry skopeo tmux procps zstd)
+pkgs=(crun runc busybox-static tini iproute2 iptables attr make gcc libc6-dev file ca-certificates docker-registry skopeo tmux procps zstd nftables openssl xz-utils bzip2 util-linux)
 command -v node >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
