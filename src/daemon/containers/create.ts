@@ -4,7 +4,6 @@ import { randomName, VALID_NAME } from "../../lib/names.js";
 import { parseSignal } from "./signals.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
-import { writeEtcFiles } from "./etc-files.js";
 
 export interface CreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
@@ -119,14 +118,13 @@ function uniqueRandomName(deps: ContainerDeps): string {
   return `${randomName()}${Math.floor(Math.random() * 10)}`;
 }
 
-/** Create: reserve the name, prepare the rootfs layer and etc files, persist. */
+/** Create: reserve the name, prepare the rootfs layer, persist. (/etc files are written at each start, like dockerd.) */
 export async function createContainer(deps: ContainerDeps, body: CreateRequest, requestedName: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
   const { record, warnings } = await buildContainerRecord(deps, body, requestedName);
   deps.store.reserveName(record.name, record.id);
   try {
     record.layers = await deps.rootfs.prepare(record.id, record.topChainId);
     await deps.store.add(record);
-    await writeEtcFiles(deps.store.dir(record.id), record);
   } catch (err) {
     await deps.store.delete(record).catch(() => undefined);
     await deps.rootfs.remove(record.id).catch(() => undefined);
