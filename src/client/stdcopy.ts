@@ -62,9 +62,4 @@ export function copyRaw(stream: Readable | Duplex, sink: (c: Buffer) => void): P
 }
 
 /** Build one frame (used by tests and by anything that must speak the format). */
-export function encodeFrame(kind: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header[0] = kind;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
+export { stdcopyFrame as encodeFrame } from "../lib/stdcopy.js";

@@ -1,3 +1,4 @@
+import { stdcopyFrame } from "../../lib/stdcopy.js";
 import type { Duplex } from "node:stream";
 import type { ShimConnection, ExitInfo } from "../../runtime/shim/shim-client.js";
 import { DetachKeyScanner } from "../attach/detach-keys.js";
@@ -63,15 +64,7 @@ export class LiveContainer {
     for (const a of this.attachments) {
       if ((stream === 1 && !a.stdout) || (stream === 2 && !a.stderr)) continue;
       if (!a.socket.writable) continue;
-      let ok: boolean;
-      if (a.tty) ok = a.socket.write(data);
-      else {
-        const hdr = Buffer.alloc(8);
-        hdr[0] = stream;
-        hdr.writeUInt32BE(data.length, 4);
-        ok = a.socket.write(Buffer.concat([hdr, data]));
-      }
-      if (!ok) this.hold(a);
+      if (!a.socket.write(a.tty ? data : stdcopyFrame(stream, data))) this.hold(a);
     }
   }
 

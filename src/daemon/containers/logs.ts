@@ -1,3 +1,4 @@
+import { stdcopyHeader } from "../../lib/stdcopy.js";
 import { createReadStream, promises as fs, watch } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
@@ -33,10 +34,7 @@ export function parseLogOptions(q: { stdout: boolean; stderr: boolean; follow: b
 function frame(entry: LogEntry, opts: LogOptions): Buffer[] {
   const body = opts.timestamps ? Buffer.concat([Buffer.from(`${entry.time} `), entry.log]) : entry.log;
   if (opts.tty) return [body];
-  const hdr = Buffer.alloc(8);
-  hdr[0] = entry.stream === "stderr" ? 2 : 1;
-  hdr.writeUInt32BE(body.length, 4);
-  return [hdr, body];
+  return [stdcopyHeader(entry.stream === "stderr" ? 2 : 1, body.length), body];
 }
 
 /** Nanosecond-precision RFC3339 → ms, for since/until comparison. */

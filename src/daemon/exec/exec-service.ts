@@ -3,11 +3,12 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { ConflictError, InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import { spawnShim, connectShim, type ExitInfo, type ShimConnection } from "../../runtime/shim/shim-client.js";
+import { spawnShim, connectShim, type ExitInfo } from "../../runtime/shim/shim-client.js";
+import { LiveContainer } from "../containers/live.js";
 import type { ContainerService } from "../containers/container-service.js";
 import { stateDir } from "../containers/start.js";
 import { describeStartError } from "../containers/runtime-errors.js";
-import { DEFAULT_DETACH_KEYS, DetachKeyScanner, parseDetachKeys } from "../attach/detach-keys.js";
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../attach/detach-keys.js";
 import { buildExecProcess } from "./exec-process.js";
 import { ExecStore, type ExecConfig, type ExecRecord } from "./exec-store.js";
 
@@ -16,7 +17,8 @@ const KEEP_FINISHED_MS = 10 * 60_000;
 /** `docker exec`: extra processes in a running container, each under its own monitor. */
 export class ExecService {
   readonly store = new ExecStore();
-  private readonly conns = new Map<string, ShimConnection>();
+  /** Running execs' stdio plumbing, for resize. */
+  private readonly running = new Map<string, LiveContainer>();
 
   constructor(private readonly containers: ContainerService) {}
 
@@ -90,11 +92,25 @@ export class ExecService {
     }
     e.running = true;
     const conn = await connectShim(dir);
-    this.conns.set(e.id, conn);
     const exited = new Promise<ExitInfo>((resolve) => conn.once("exit", resolve));
     const closed = new Promise<void>((resolve) => conn.once("close", () => resolve()));
+    // An exec's stdio works like a container attach: the same fan-out, back-pressure and detach keys.
+    const live = new LiveContainer();
+    live.bind(conn);
+    this.running.set(e.id, live);
     const sock = opts.detach ? undefined : opts.socket;
-    if (sock) this.pipe(conn, sock, { tty, stdin: attachStdin, stdout: cfg.AttachStdout !== false, stderr: cfg.AttachStderr !== false, detachKeys: cfg.DetachKeys });
+    if (sock) {
+      live.attachClient(sock, {
+        stdin: attachStdin,
+        stdout: cfg.AttachStdout !== false,
+        stderr: cfg.AttachStderr !== false,
+        tty,
+        detachKeys: tty ? parseDetachKeys(cfg.DetachKeys || DEFAULT_DETACH_KEYS) : undefined,
+        closeStdinOnEnd: true,
+        onDetach: () => undefined,
+      });
+      sock.on("error", () => undefined);
+    }
     conn.subscribe();
     await conn.start();
     this.deps.events.publish("container", `exec_start: ${cfg.Cmd.join(" ")}`, c.id, this.attrs(c.id, { execID: e.id }));
@@ -103,39 +119,13 @@ export class ExecService {
       e.running = false;
       e.exitCode = exit?.exitCode ?? 126;
       e.expiresAt = Date.now() + KEEP_FINISHED_MS;
-      this.conns.delete(e.id);
-      conn.close();
+      this.running.delete(e.id);
+      live.unbind();
       this.deps.events.publish("container", "exec_die", c.id, this.attrs(c.id, { execID: e.id, exitCode: String(e.exitCode) }));
-      sock?.end();
+      live.endAttachments();
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
     })();
     if (!opts.detach) await finish;
-  }
-
-  private pipe(conn: ShimConnection, sock: Duplex, o: { tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean; detachKeys?: string }): void {
-    const send = (stream: 1 | 2, data: Buffer) => {
-      if (!sock.writable) return;
-      if (o.tty) return void sock.write(data);
-      const hdr = Buffer.alloc(8);
-      hdr[0] = stream;
-      hdr.writeUInt32BE(data.length, 4);
-      sock.write(Buffer.concat([hdr, data]));
-    };
-    if (o.stdout) conn.on("stdout", (b: Buffer) => send(1, b));
-    if (o.stderr) conn.on("stderr", (b: Buffer) => send(2, b));
-    if (!o.stdin) {
-      sock.on("data", () => undefined);
-      return;
-    }
-    const scanner = o.tty ? new DetachKeyScanner(parseDetachKeys(o.detachKeys || DEFAULT_DETACH_KEYS)) : undefined;
-    sock.on("data", (b: Buffer) => {
-      if (!scanner) return void conn.writeStdin(b);
-      const { forward, detach } = scanner.push(b);
-      if (forward.length) conn.writeStdin(forward);
-      if (detach) sock.end();
-    });
-    sock.on("end", () => conn.closeStdin());
-    sock.on("error", () => undefined);
   }
 
   /** Throws 404/409 before a route hijacks the connection. */
@@ -148,7 +138,7 @@ export class ExecService {
 
   resize(execId: string, h: number, w: number): void {
     const e = this.store.get(execId);
-    const conn = this.conns.get(e.id);
+    const conn = this.running.get(e.id)?.conn;
     if (!conn) throw new ConflictError(`exec ${execId} is not running`);
     conn.resize(h, w);
   }

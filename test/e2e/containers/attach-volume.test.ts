@@ -43,4 +43,18 @@ describe("attached output is complete", () => {
     assert.equal(r.code, 0);
     assert.equal(r.bytes, size);
   });
+
+  test("exec output arrives complete behind a slow reader too", async () => {
+    const name = `vol-exec-${d.id}`;
+    const { run } = await import("../../helpers/daemon.js");
+    assert.equal((await run("docker", ["run", "-d", "--name", name, "busybox", "sleep", "120"], { env: d.env })).code, 0);
+    try {
+      const size = 20 * 1000 * 1000;
+      const r = await countStdout("docker", ["exec", name, "sh", "-c", `yes 0123456789abcdefghi | head -c ${size}`], d.env, 1500);
+      assert.equal(r.code, 0);
+      assert.equal(r.bytes, size);
+    } finally {
+      await run("docker", ["rm", "-f", name], { env: d.env });
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { stdcopyFrame } from "../../../lib/stdcopy.js";
 import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ExecBackend } from "./backend.js";
@@ -28,10 +29,7 @@ export function execRoutes(b: ExecBackend): Route[] {
         } catch (err) {
           // Headers are gone: report on the stream like dockerd, then close.
           const msg = Buffer.from(`${(err as Error).message}\r\n`);
-          const hdr = Buffer.alloc(8);
-          hdr[0] = 2;
-          hdr.writeUInt32BE(msg.length, 4);
-          socket.end(body.Tty ? msg : Buffer.concat([hdr, msg]));
+          socket.end(body.Tty ? msg : stdcopyFrame(2, msg));
         }
       },
     },
