@@ -1,3 +1,4 @@
+import { goQuote } from "../../lib/go-quote.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import type { Instruction } from "../../build/dockerfile/instructions.js";
 import { processWord, processWords, type Env } from "../../build/dockerfile/shell-lex.js";
@@ -7,7 +8,7 @@ export const DEFAULT_SHELL = ["/bin/sh", "-c"];
 
 /** Go's %q of a []string: ["a" "b"]. */
 export function goQuoteList(a: string[]): string {
-  return "[" + a.map((s) => JSON.stringify(s)).join(" ") + "]";
+  return "[" + a.map((s) => goQuote(s)).join(" ") + "]";
 }
 
 export function shellOf(c: RunConfig): string[] {

@@ -3,25 +3,7 @@
  * strconv.Quote, stringid.TruncateID, formatter.Ellipsis, time.Time.String.
  */
 
-/** Go's strconv.Quote: printable Unicode stays, control characters are escaped. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) as number;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (ch === "\x07") out += "\\a";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\v") out += "\\v";
-    else if (cp < 0x20 || cp === 0x7f) out += "\\x" + cp.toString(16).padStart(2, "0");
-    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0xfffd) out += cp === 0xfffd ? ch : "\\u" + cp.toString(16).padStart(4, "0");
-    else out += ch;
-  }
-  return out + '"';
-}
+export { goQuote } from "../../../lib/go-quote.js";
 
 /** Strip an algorithm prefix and keep 12 characters (docker's short ID). */
 export function truncateId(id: string): string {

@@ -1,3 +1,4 @@
+import { goQuote } from "../../../lib/go-quote.js";
 /**
  * Lexer for Go text/template syntax. It produces the same token stream as
  * Go's lexer (including whitespace tokens inside actions, which the parser
@@ -35,10 +36,6 @@ export function itemString(i: Item): string {
   return goQuote(i.val);
 }
 
-/** Minimal Go %q of a string (enough for error messages). */
-function goQuote(s: string): string {
-  return JSON.stringify(s);
-}
 
 const LEFT = "{{";
 const RIGHT = "}}";
