@@ -20,9 +20,11 @@ describe("docker CLI and wharf CLI print the same bytes", () => {
       host = d.host;
     }
     const env = { DOCKER_HOST: host };
+    window.start = (Date.now() / 1000 - 1).toFixed(3);
     assert.equal((await run("docker", ["run", "-d", "--name", names[0], "-l", "tier=web", "busybox", "sleep", "300"], { env })).code, 0);
     assert.equal((await run("docker", ["run", "--name", names[1], "busybox", "sh", "-c", "exit 2"], { env })).code, 2);
     assert.equal((await run("docker", ["create", "--name", names[2], "busybox", "echo", "a long command line that the table truncates"], { env })).code, 0);
+    window.end = (Date.now() / 1000 + 1).toFixed(3);
   });
   after(async () => {
     await run("docker", ["rm", "-f", ...names], { env: { DOCKER_HOST: host } });
@@ -51,10 +53,17 @@ describe("docker CLI and wharf CLI print the same bytes", () => {
     ["run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"],
     ["run", "--rm", "busybox", "nosuchcmd"],
     ["run", "--rm", "busybox", "/nonexistent"],
+    ["top", names[0]], ["exec", names[0], "sh", "-c", "echo in-exec; exit 4"], ["exec", "nope-x", "true"], ["pause", "nope-x"],
+    ["history", "busybox"], ["diff", names[1]], ["port", names[0]], ["network", "ls"], ["volume", "ls"], ["system", "df"],
+    ["events", "--since", "@START", "--until", "@END", "--filter", `container=${names[0]}`],
+    ["events", "--since", "@START", "--until", "@END", "--filter", "event=die", "--format", "{{.Action}} {{.Actor.Attributes.exitCode}}"],
   ];
+  // events need a closed time window; it is known once the containers exist.
+  const window = { start: "", end: "" };
 
-  for (const args of cases) {
+  for (let args of cases) {
     test(`agree: ${args.join(" ")}`, () => {
+      args = args.map((a) => (a === "@START" ? window.start : a === "@END" ? window.end : a));
       // docker orders one image's repositories by Go map iteration (random): compare image rows as a set
       const rows = (s: string) => (args[0] === "images" ? s.split("\n").sort().join("\n") : s);
       // A relative time ("2 seconds ago") may tick between the two runs, most of all on a loaded machine:

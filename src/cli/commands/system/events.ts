@@ -38,9 +38,10 @@ function formatTime(nanos: bigint): string {
   return `${base}.${frac}${zone}`;
 }
 
-export function prettyEvent(e: EventMessage): string {
+export function prettyEvent(e: EventMessage, exactNanos?: string): string {
   let line = "";
-  if (e.timeNano) line += formatTime(BigInt(e.timeNano)) + " ";
+  if (exactNanos && exactNanos !== "0") line += formatTime(BigInt(exactNanos)) + " ";
+  else if (e.timeNano) line += formatTime(BigInt(e.timeNano)) + " ";
   else if (e.time) line += formatTime(BigInt(e.time) * 1_000_000_000n) + " ";
   line += `${e.Type} ${e.Action} ${e.Actor.ID}`;
   const attrs = e.Actor.Attributes ?? {};
@@ -70,7 +71,9 @@ export async function run(ctx: CliContext, p: ParsedFlags): Promise<void> {
       for (const l of lines) {
         if (!l.trim()) continue;
         const ev = JSON.parse(l) as EventMessage;
-        ctx.io.stdout.write(tmpl ? tmpl.execute(ev) + "\n" : prettyEvent(ev));
+        // timeNano exceeds 2^53: take its exact digits from the text, as Go's int64 decoding does.
+        const nanos = /"timeNano":(\d+)/.exec(l)?.[1];
+        ctx.io.stdout.write(tmpl ? tmpl.execute(ev) + "\n" : prettyEvent(ev, nanos));
       }
     });
     res.on("end", () => resolve());
