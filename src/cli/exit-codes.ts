@@ -20,8 +20,3 @@ export function runExitCode(message: string): number {
   return 125;
 }
 
-/** Collect per-object failures (stop/rm/kill... on several names) into one error, docker's way. */
-export function joinErrors(errors: unknown[]): Error | undefined {
-  if (errors.length === 0) return undefined;
-  return new Error(errors.map(errorText).join("\n"));
-}

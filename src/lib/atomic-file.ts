@@ -1,4 +1,4 @@
-import { promises as fs, openSync, writeSync, fsyncSync, closeSync, renameSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
@@ -16,18 +16,6 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     await fh.close();
   }
   await fs.rename(tmp, file);
-}
-
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o644): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
-  const fd = openSync(tmp, "w", mode);
-  try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -12,4 +12,3 @@ export function shortId(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);
 }
 
-export const FULL_ID = /^[0-9a-f]{64}$/;

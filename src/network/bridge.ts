@@ -63,8 +63,4 @@ export async function bridgePorts(bridge: string): Promise<string[]> {
   return (await listLinks()).filter((l) => l.master === bridge).map((l) => l.ifname);
 }
 
-export function gatewayCidrOf(subnet: string, gateway: string): string {
-  return `${gateway}/${parseCidr(subnet).prefix}`;
-}
-
 export { formatCidr };

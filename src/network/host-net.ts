@@ -68,10 +68,6 @@ export async function netnsExists(name: string): Promise<boolean> {
   return fs.access(`/run/netns/${name}`).then(() => true, () => false);
 }
 
-export async function listNetns(): Promise<string[]> {
-  return fs.readdir("/run/netns").catch(() => []);
-}
-
 /** A named network namespace (/run/netns/<name>, a bind mount), so it outlives the daemon and the container's first process. */
 export async function addNetns(name: string, loUp = true): Promise<void> {
   if (!(await netnsExists(name))) await run("ip", ["netns", "add", name]);

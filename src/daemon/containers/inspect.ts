@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { ContainerRecord } from "./types.js";
 import { etcFilePaths } from "./etc-files.js";
 
@@ -86,6 +85,3 @@ export function inspectContainer(c: ContainerRecord, p: InspectPaths, sizes?: { 
   return out;
 }
 
-export function containerDirOf(root: string, id: string): string {
-  return path.join(root, id);
-}

@@ -20,7 +20,3 @@ export function parseSignal(sig: string | number): number {
   return n;
 }
 
-export function signalName(n: number): string {
-  for (const [name, num] of Object.entries(SIGNALS)) if (num === n) return name;
-  return String(n);
-}

@@ -4,7 +4,7 @@ import { InvalidArgumentError, UnavailableError } from "../../lib/errors.js";
 import { sha256Digest, type Digest } from "../../content/digest.js";
 import type { DockerImageConfig } from "../../image/image-config.js";
 import { parseManifest, platformString, selectPlatform, type Descriptor, type ImageManifest, type Platform } from "../../image/manifest.js";
-import { familiarName, familiarString, type Reference } from "../../image/reference.js";
+import { familiarString, type Reference } from "../../image/reference.js";
 import { chainIds as chainIdsOf } from "../../snapshot/chain-id.js";
 import type { AuthConfig } from "../../registry/client/auth.js";
 import { readAll } from "../../registry/client/http.js";

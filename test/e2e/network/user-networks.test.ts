@@ -1,6 +1,6 @@
 import { before, after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { api, startTestDaemon, uniqueName, waitFor, run, type TestDaemon } from "../../helpers/daemon.js";
+import { api, startTestDaemon, uniqueName, run, type TestDaemon } from "../../helpers/daemon.js";
 import { docker, hostRun, httpdCmd } from "./net-helpers.js";
 
 /** What this daemon made on the host: ports of its bridges, its routes, its nft table. */
