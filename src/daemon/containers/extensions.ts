@@ -1,5 +1,6 @@
 import type { SpecInput } from "../../runtime/spec/index.js";
 import type { ContainerRecord } from "./types.js";
+import type { EtcContent } from "./etc-files.js";
 
 /**
  * A subsystem that takes part in every container's lifecycle (networking,
@@ -13,8 +14,12 @@ export interface ContainerExtension {
   readonly name: string;
   /** At create, after the record is built and before it is stored: validate and normalise (throw InvalidArgumentError), add warnings. */
   create?(c: ContainerRecord, warnings: string[]): Promise<void>;
-  /** Before the runtime creates the container: contribute to the OCI spec input (network, mounts, resources...). */
-  prepare?(c: ContainerRecord, input: SpecInput): Promise<void>;
+  /**
+   * Before the runtime creates the container: contribute to the OCI spec input (network, mounts,
+   * resources...) and to the content of /etc/hostname, /etc/hosts and /etc/resolv.conf, which
+   * are written once after every extension has prepared.
+   */
+  prepare?(c: ContainerRecord, input: SpecInput, etc: EtcContent): Promise<void>;
   /** The process runs (pid in c.state.pid). */
   started?(c: ContainerRecord): Promise<void>;
   /** The process exited (before any auto-remove or restart). */

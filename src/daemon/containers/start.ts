@@ -6,7 +6,7 @@ import { buildSpec, type SpecInput } from "../../runtime/spec/index.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
 import { spawnShim, connectShim, type ShimConnection } from "../../runtime/shim/shim-client.js";
 import type { ContainerDeps } from "./deps.js";
-import { writeEtcFiles } from "./etc-files.js";
+import { defaultEtcContent, etcFilePaths, writeEtcFiles } from "./etc-files.js";
 import { describeStartError } from "./runtime-errors.js";
 import type { ContainerRecord } from "./types.js";
 
@@ -47,7 +47,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
   const dir = stateDir(deps, c.id);
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  const etc = await writeEtcFiles(deps.store.dir(c.id), c);
+  const etc = etcFilePaths(deps.store.dir(c.id));
+  const etcContent = await defaultEtcContent(c);
   const layers = await deps.rootfs.prepare(c.id, c.topChainId);
   const host = await detectHostInfo();
   const hc = c.hostConfig;
@@ -82,7 +83,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       ulimits: hc.Ulimits ?? undefined,
   };
   const t0 = performance.now();
-  for (const ext of deps.extensions) await ext.prepare?.(c, input);
+  for (const ext of deps.extensions) await ext.prepare?.(c, input, etcContent);
+  await writeEtcFiles(deps.store.dir(c.id), etcContent);
   const t1 = performance.now();
   const spec = await buildSpec(input, host);
   const t2 = performance.now();

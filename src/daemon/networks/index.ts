@@ -4,7 +4,7 @@ import { isRunning } from "../containers/state.js";
 import type { ContainerRecord } from "../containers/types.js";
 import type { AttachedContainer, EventSink, NetworkConfig, NetworkContext, NetworkCreateRequest } from "./context.js";
 import { Endpoints, type ContainerLookup } from "./endpoints.js";
-import { hostNameservers } from "./etc-content.js";
+import { hostNameservers } from "../containers/etc-content.js";
 import { NetworkExtension } from "./network-extension.js";
 import { NetworkService } from "./network-service.js";
 import { NetworkStore } from "./network-store.js";

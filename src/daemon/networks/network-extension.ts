@@ -1,12 +1,11 @@
 import { promises as fs } from "node:fs";
-import { writeFileAtomic } from "../../lib/atomic-file.js";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import type { SpecInput } from "../../runtime/spec/index.js";
 import type { ContainerExtension } from "../containers/extensions.js";
-import { etcFilePaths } from "../containers/etc-files.js";
+import { etcFilePaths, type EtcContent } from "../containers/etc-files.js";
 import type { ContainerRecord } from "../containers/types.js";
 import { endpointsConfig, netnsName, setEndpointsConfig, type ContainerLookup, type Endpoints, type Networking } from "./endpoints.js";
-import { hostsFile, resolvConf } from "./etc-content.js";
+import { extraHostLines, hostsFile, resolvConf } from "../containers/etc-content.js";
 import type { NetworkService } from "./network-service.js";
 import { containerNetworkSettings, containerSummaryNetworks } from "./container-views.js";
 
@@ -67,13 +66,16 @@ export class NetworkExtension implements ContainerExtension {
     setEndpointsConfig(c, eps);
   }
 
-  async prepare(c: ContainerRecord, input: SpecInput): Promise<void> {
+  async prepare(c: ContainerRecord, input: SpecInput, etc: EtcContent): Promise<void> {
     const mode = c.hostConfig.NetworkMode || "bridge";
-    const files = etcFilePaths(this.containers.dir(c.id));
     const gw = this.nets.defaultBridge().IPAM.Config[0]?.Gateway ?? "";
-    if (mode === "host") return;
+    if (mode === "host") {
+      // The host's own /etc/hosts, plus --add-host with host-gateway resolved.
+      etc.hosts = (await fs.readFile("/etc/hosts", "utf8").catch(() => "127.0.0.1\tlocalhost\n")) + extraHostLines(c, gw);
+      return;
+    }
     if (mode === "none") {
-      await writeFileAtomic(files.hosts, hostsFile(c, undefined, gw));
+      etc.hosts = hostsFile(c, undefined, gw);
       return;
     }
     if (mode.startsWith("container:")) {
@@ -82,7 +84,8 @@ export class NetworkExtension implements ContainerExtension {
       const sb = this.nets.store.sandbox(other.id);
       if (sb) input.network = { mode: "path", path: `/run/netns/${netnsName(other.id)}` };
       const theirs = etcFilePaths(this.containers.dir(other.id));
-      for (const k of ["hosts", "resolvConf"] as const) await fs.copyFile(theirs[k], files[k]).catch(() => undefined);
+      etc.hosts = await fs.readFile(theirs.hosts, "utf8").catch(() => etc.hosts);
+      etc.resolvConf = await fs.readFile(theirs.resolvConf, "utf8").catch(() => etc.resolvConf);
       return;
     }
     const path = await this.eps.setup(c);
@@ -90,8 +93,8 @@ export class NetworkExtension implements ContainerExtension {
     const sb = this.nets.store.sandbox(c.id)!;
     const primary = sb.endpoints[0];
     const net = primary && this.nets.store.findNetwork(primary.networkId);
-    await writeFileAtomic(files.hosts, hostsFile(c, primary?.ip, gw));
-    await writeFileAtomic(files.resolvConf, resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined));
+    etc.hosts = hostsFile(c, primary?.ip, gw);
+    etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined);
   }
 
   async exited(c: ContainerRecord): Promise<void> {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { ContainerRecord } from "../containers/types.js";
+import type { ContainerRecord } from "./types.js";
 
 const BASE_HOSTS =
   "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
