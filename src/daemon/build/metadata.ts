@@ -1,3 +1,4 @@
+import { parseGoDuration } from "../../lib/filters.js";
 import { goQuote } from "../../lib/go-quote.js";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import type { Instruction } from "../../build/dockerfile/instructions.js";
@@ -17,16 +18,9 @@ export function shellOf(c: RunConfig): string[] {
 
 function parseDuration(s: string | undefined, flag: string): number | undefined {
   if (s === undefined || s === "") return undefined;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  const unit: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  let total = 0;
-  let consumed = 0;
-  for (const m of s.matchAll(re)) {
-    total += Number(m[1]) * unit[m[2]];
-    consumed += m[0].length;
-  }
-  if (consumed !== s.length) throw new InvalidArgumentError(`failed to parse Dockerfile: time: invalid duration "${s}" for --${flag}`);
-  return total;
+  const ms = parseGoDuration(s);
+  if (ms === undefined) throw new InvalidArgumentError(`failed to parse Dockerfile: time: invalid duration "${s}" for --${flag}`);
+  return Math.round(ms * 1e6);
 }
 
 /**

@@ -37,22 +37,5 @@ function zoneName(d: Date, offMin: number): string {
   return part?.value ?? "UTC";
 }
 
-/** Go's `%.Ng` for sizes: N significant digits, no trailing zeros. */
-export function goFloatG(v: number, precision: number): string {
-  if (v === 0) return "0";
-  const s = v.toPrecision(precision);
-  if (s.includes("e")) return s;
-  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
-}
-
-/** units.HumanSizeWithPrecision: decimal units (kB, MB, ...). */
-export function humanSizeWithPrecision(bytes: number, precision: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${goFloatG(v, precision)}${units[i]}`;
-}
+/** go-units HumanSizeWithPrecision (one implementation: Go's %g rounding, ties to even). */
+export { humanSizeWithPrecision } from "../../format/human.js";

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../../client/types.js";
-import { goFloatG } from "../shared/text.js";
+import { bytesSize } from "../../format/human.js";
 
 /**
  * The `Server:` half of `docker info`, for the fields the daemon returns:
@@ -83,14 +83,3 @@ export function renderServerInfo(info: JsonObject): string {
   return out.join("\n") + "\n";
 }
 
-/** units.BytesSize: binary units, 4 significant digits ("23.54GiB"). */
-function bytesSize(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${goFloatG(v, 4)}${units[i]}`;
-}
