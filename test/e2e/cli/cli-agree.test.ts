@@ -61,6 +61,18 @@ describe("docker CLI and wharf CLI print the same bytes", () => {
   // events need a closed time window; it is known once the containers exist.
   const window = { start: "", end: "" };
 
+  test("agree: info (the Server section; the Client section names each CLI)", () => {
+    // Raw outputs: the daemon's own words (e.g. "Init Binary: docker-init") must not be rewritten.
+    const env = { ...process.env, DOCKER_HOST: host, TZ: "UTC" };
+    const dk = spawnSync("docker", ["info"], { env, encoding: "utf8", timeout: 30_000 });
+    const wh = spawnSync(process.execPath, [WHARF, "info"], { env, encoding: "utf8", timeout: 30_000 });
+    // The docker CLI lists runtimes in Go map order (random from run to run): compare them as a set.
+    const server = (t: string) => t.slice(t.indexOf("Server:")).replace(/^( Runtimes: )(.*)$/m, (_m, a: string, b: string) => a + b.split(" ").sort().join(" "));
+    assert.equal(wh.status, 0, wh.stderr);
+    assert.ok(wh.stdout.includes("Server:"), wh.stdout);
+    assert.equal(server(wh.stdout), server(dk.stdout));
+  });
+
   for (let args of cases) {
     test(`agree: ${args.join(" ")}`, () => {
       args = args.map((a) => (a === "@START" ? window.start : a === "@END" ? window.end : a));
