@@ -4,7 +4,6 @@ import path from "node:path";
 import { commitContainer } from "../images/image-commit.js";
 import { topChainId } from "../../image/image-record.js";
 import { resolveInRoot } from "../../snapshot/scoped-path.js";
-import { readUserDatabase, resolveUserIn } from "../../runtime/spec/user.js";
 import { findCached } from "./image-cache.js";
 import { createIntermediate, removeIntermediate, runToExit } from "./containers.js";
 import { withOverlay } from "./overlay-mount.js";
@@ -110,7 +109,6 @@ export async function runStep(ctx: BuildCtx, st: StageState, cmd: string[], argE
   if (!st.imageId) throw new BuildError("Please provide a source image with `from` prior to run");
   const env = [...(st.config.Env ?? []), ...argEnv, ...proxyEnv];
   const body = createBody(ctx, st, cmd, env);
-  body.User = await numericUser(ctx, st.imageId, body.User);
   const c = await createIntermediate(ctx.cs, body);
   ctx.say(` ---> Running in ${short(c.id)}\n`);
   const code = await runToExit(ctx.cs, c.id, (text) => ctx.say(text));
@@ -150,23 +148,6 @@ export async function copyStep(ctx: BuildCtx, st: StageState, comment: string, f
   } finally {
     await ctx.images.snapshotter.remove(key).catch(() => undefined);
   }
-}
-
-/**
- * USER names resolved against the image's own /etc/passwd, so the RUN
- * container gets uid:gid (the runtime side reads the user database before
- * the rootfs is mounted).
- */
-async function numericUser(ctx: BuildCtx, imageId: string, user: string): Promise<string> {
-  if (!user || /^\d+(:\d+)?$/.test(user)) return user;
-  return withImageRoot(ctx, imageId, async (root) => {
-    const [u, g] = user.split(":");
-    const db = await readUserDatabase(root);
-    const r = resolveUserIn(db, g === undefined ? u : `${u}:${g}`);
-    return `${r.uid}:${r.gid}`;
-  }).catch((err: Error) => {
-    throw new BuildError(err.message);
-  });
 }
 
 /** Mount an image's filesystem read-only for COPY --from. */

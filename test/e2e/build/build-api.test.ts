@@ -67,6 +67,18 @@ describe("POST /build", () => {
     assert.equal(messages(missing.body).pop()?.error, "COPY failed: file not found in build context or excluded by .dockerignore: stat nope.txt: file does not exist");
   });
 
+  it("RUN as a named USER gets its uid, gid and supplementary groups from the image", async () => {
+    const dir = await ctx({ Dockerfile: "FROM busybox\nUSER root\nRUN echo bob:x:4242:4242::/tmp:/bin/sh >> /etc/passwd && echo extra:x:4242: >> /etc/group && sed -i s/^wheel:x:10:root$/wheel:x:10:root,bob/ /etc/group\nUSER bob\nRUN id > /tmp/id\n" });
+    const r = await api(d.socket, "POST", "/build", await tarOf(dir), { "Content-Type": "application/x-tar" });
+    const text = messages(r.body).map((m) => m.stream ?? m.error ?? "").join("");
+    assert.match(text, /Successfully built/, r.body);
+    const id = messages(r.body).find((m) => m.aux)?.aux.ID as string;
+    const out = await run("docker", ["run", "--rm", id, "cat", "/tmp/id"], { env: d.env });
+    assert.equal(out.stdout, "uid=4242(bob) gid=4242(extra) groups=10(wheel),4242(extra)\n", out.stderr);
+    const bad = await api(d.socket, "POST", "/build", await tarOf(await ctx({ Dockerfile: "FROM busybox\nUSER nosuchuser\nRUN true\n" })), { "Content-Type": "application/x-tar" });
+    assert.match(messages(bad.body).pop()?.error ?? "", /unable to find user nosuchuser: no matching entries in passwd file/);
+  });
+
   it("wharf build -f with a Dockerfile outside the context, Dockerfile.dockerignore, --label, --iidfile", async () => {
     const tag = uniqueName("outside");
     const dir = await ctx({ "keep.txt": "k\n", "drop.txt": "d\n" });
