@@ -23,6 +23,7 @@ struct shim_state ST = {.out_fd = {-1, -1}, .in_fd = -1, .listen_fd = -1, .sig_f
 
 static unsigned char iobuf[32768];
 static int start_seen; /* see CLAIM_MS */
+static int64_t early_deadline; /* until when an exec's early output waits for its subscriber */
 static unsigned char *stdin_q;
 static size_t stdin_len, stdin_cap;
 static int stdin_close_pending;
@@ -201,6 +202,7 @@ void run_loop(void) {
   static struct pollfd pfd[5 + MAX_POLL];
   int64_t drain_deadline = 0, claim_deadline = 0;
   if (!OPTS.exec_process) start_seen = 1;
+  early_deadline = now_ms() + CLAIM_MS;
   reap(); /* the process may have exited before the loop started */
   for (;;) {
     int timeout = -1;
@@ -219,7 +221,11 @@ void run_loop(void) {
     }
     pfd[0] = (struct pollfd){.fd = ST.sig_fd, .events = POLLIN};
     pfd[1] = (struct pollfd){.fd = ST.listen_fd, .events = POLLIN};
-    int backlogged = clients_backlogged();
+    /* An exec whose first subscriber has not arrived yet: once the early-output buffer is
+     * full, hold the process back instead of dropping its output (bounded by CLAIM_MS). */
+    int early_full = OPTS.exec_process && !backlog_done && backlog_len + sizeof iobuf + 8 > BACKLOG_LIMIT &&
+                     now_ms() < early_deadline;
+    int backlogged = early_full || clients_backlogged();
     pfd[2] = (struct pollfd){.fd = backlogged ? -1 : ST.out_fd[0], .events = POLLIN};
     pfd[3] = (struct pollfd){.fd = backlogged ? -1 : ST.out_fd[1], .events = POLLIN};
     if (backlogged && timeout < 0) timeout = 1000; /* re-check even if no client event arrives */

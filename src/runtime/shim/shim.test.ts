@@ -239,6 +239,37 @@ describe("wharf-shim", () => {
     await assertCleanedUp(box, pid, shimPid);
   });
 
+  it("holds a chatty exec back until its subscriber arrives, losing nothing", async () => {
+    const box = makeBox(["sleep", "1000"]);
+    const { pid, shimPid } = await spawnShim(spawnOpts(box));
+    const main = await connectShim(box.state);
+    const mainExit = collect(main).exited;
+    await main.start();
+    const spec = JSON.parse(readFileSync(join(box.bundle, "config.json"), "utf8"));
+    const processPath = join(box.dir, "exec-big.json");
+    // 4 MB: more than the shim's early-output buffer (1 MiB).
+    writeFileSync(processPath, JSON.stringify({ ...spec.process, args: ["sh", "-c", "seq 1 600000"] }));
+    const execState = join(box.dir, "exec-big");
+    mkdirSync(execState);
+    const ex = await spawnShim(spawnOpts(box, { stateDir: execState, execProcessPath: processPath, logPath: undefined }));
+    // A daemon slow to subscribe (a loaded machine): the exec has long filled its pipe and the early buffer.
+    await new Promise((r) => setTimeout(r, 1500));
+    const conn = await connectShim(execState);
+    const chunks: Buffer[] = [];
+    conn.on("stdout", (b: Buffer) => chunks.push(b));
+    const exited = new Promise<ExitInfo>((res) => conn.once("exit", res));
+    conn.subscribe();
+    await conn.start();
+    assert.equal((await exited).exitCode, 0);
+    const lines = Buffer.concat(chunks).toString().trim().split("\n");
+    assert.equal(lines.length, 600000);
+    assert.equal(lines[599999], "600000");
+    await waitFor("exec shim to exit", () => !alive(ex.shimPid));
+    execFileSync(box.runtime, ["--root", box.runRoot, "kill", box.id, "KILL"]);
+    await mainExit;
+    await assertCleanedUp(box, pid, shimPid);
+  });
+
   it("gives a TTY that can be resized", async () => {
     const box = makeBox(["sh"], { tty: true });
     const { shimPid } = await spawnShim(spawnOpts(box, { tty: true, openStdin: true }));
