@@ -8,15 +8,16 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 [ "$(id -u)" = 0 ] || { echo "setup: run as root (wharf manages namespaces, mounts and cgroups)" >&2; exit 1; }
 
-pkgs=(crun runc busybox-static tini iproute2 iptables attr make gcc libc6-dev file ca-certificates docker-registry skopeo tmux procps zstd nftables openssl xz-utils bzip2 util-linux)
+# One list per concern in scripts/apt/*.txt (a package a line, # comments).
+mapfile -t pkgs < <(cat scripts/apt/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
 command -v node >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || echo "setup: warning: wharf needs Node.js 20 or newer (found $(node --version))" >&2
 
