@@ -21,10 +21,6 @@ export function stateDir(deps: ContainerDeps, id: string): string {
   return path.join(deps.execRoot, id);
 }
 
-export function logPath(deps: ContainerDeps, id: string): string {
-  return path.join(deps.store.dir(id), `${id}-json.log`);
-}
-
 function networkFor(c: ContainerRecord, deps: ContainerDeps) {
   const mode = c.hostConfig.NetworkMode ?? "bridge";
   if (mode === "host") return { mode: "host" as const };
@@ -92,6 +88,7 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
   const runtime = deps.runtimes[c.runtime] ?? deps.runtimes[deps.defaultRuntime];
   let pid: number;
   try {
+    const log = await deps.logs.shimOptions(c);
     ({ pid } = await spawnShim({
       shimPath: deps.shimPath,
       id: c.id,
@@ -99,7 +96,7 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       stateDir: dir,
       runtimePath: runtime.path,
       runtimeRoot: path.join(deps.execRoot, "runtime-" + runtime.name),
-      logPath: logPath(deps, c.id),
+      log,
       tty: !!c.config.Tty,
       openStdin: !!c.config.OpenStdin,
       rootfs: { lowerDirs: layers.lowerDirs, upperDir: layers.upperDir, workDir: layers.workDir },
