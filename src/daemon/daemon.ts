@@ -30,6 +30,7 @@ import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { ContainerLogging } from "./logs/container-logging.js";
+import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
@@ -87,7 +88,10 @@ export class Daemon {
     });
     const snapshotter = images.snapshotter;
     const networking = (this.networking = new Networking(
-      { bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: Number((cfg as { mtu?: string }).mtu) || undefined, icc: (cfg as { icc?: boolean }).icc },
+      {
+        bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: cfg.mtu || undefined, icc: cfg.icc,
+        dns: { dns: cfg.dns, dnsSearch: cfg.dnsSearch, dnsOpts: cfg.dnsOpts }, addressPools: cfg.defaultAddressPools,
+      },
       cfg.dataRoot, store, events,
     ));
     await networking.init();
@@ -111,6 +115,11 @@ export class Daemon {
       cgroupParent: cfg.cgroupParent,
       extensions: [networking.extension, ...(await storage.extensions()), logging],
       logs: logging,
+      defaults: () => ({
+        dns: { dns: cfg.dns, dnsSearch: cfg.dnsSearch, dnsOpts: cfg.dnsOpts },
+        ulimits: Object.values(cfg.defaultUlimits),
+        shmSize: cfg.defaultShmSize ? ramInBytes(cfg.defaultShmSize) : undefined,
+      }),
     });
     await this.containers.restore();
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);

@@ -6,6 +6,14 @@ import type { ShimLogOptions } from "../../runtime/shim/shim-client.js";
 import type { LogFormat } from "../../logging/records.js";
 import type { ContainerRecord } from "./types.js";
 
+/** Daemon-wide defaults a container gets where it sets nothing itself (dockerd's --dns*, --default-ulimit, --default-shm-size). */
+export interface ContainerDefaults {
+  dns: import("./etc-content.js").DaemonDns;
+  ulimits: Array<{ Name: string; Hard: number; Soft: number }>;
+  /** Bytes. */
+  shmSize?: number;
+}
+
 /** What the lifecycle needs from container logging (daemon/logs). */
 export interface LogWiring {
   /** How the monitor writes this run's output; throws when the log driver cannot start. */
@@ -54,4 +62,5 @@ export interface ContainerDeps {
   /** Networking, volumes, resources, health, logging: called at each lifecycle step. */
   extensions: ContainerExtension[];
   logs: LogWiring;
+  defaults: () => ContainerDefaults;
 }
