@@ -113,23 +113,23 @@ export class LiveContainer {
       return;
     }
     const scanner = o.detachKeys ? new DetachKeyScanner(o.detachKeys) : undefined;
-    let detached = false;
     socket.on("data", (b: Buffer) => {
-      if (detached) return;
       if (!scanner) return this.writeStdin(b);
       const { forward, detach } = scanner.push(b);
       if (forward.length) this.writeStdin(forward);
       if (detach) {
-        detached = true;
         drop();
         o.onDetach();
         socket.end();
       }
     });
-    // The client's EOF (a half-close) is the process's EOF; after a detach the stream's end means nothing.
-    socket.on("end", () => {
-      if (!detached && o.closeStdinOnEnd) this.closeStdin();
-    });
+    // As in dockerd, the client's EOF closes the process's stdin only without a TTY
+    // (a TTY client's stream ends when it detaches; the terminal stays the process's).
+    if (!scanner) {
+      socket.on("end", () => {
+        if (o.closeStdinOnEnd) this.closeStdin();
+      });
+    }
   }
 
   onNextExit(fn: ExitListener): () => void {
