@@ -18,6 +18,8 @@ export interface SystemDeps {
   runtimes: Record<string, RuntimeChoice>;
   defaultRuntime: string;
   daemonId: string;
+  /** /info's Swarm section (inactive when the node is in no swarm). */
+  swarmInfo?: () => Promise<Record<string, unknown>>;
 }
 
 /** /version and /info in Docker's shapes. */
@@ -109,7 +111,7 @@ export class SystemService implements SystemBackend {
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
       DefaultRuntime: this.d.defaultRuntime,
-      Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
+      Swarm: this.d.swarmInfo ? await this.d.swarmInfo() : { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
       LiveRestoreEnabled: this.d.config.liveRestore,
       Isolation: "",
       InitBinary: "docker-init",
