@@ -90,7 +90,7 @@ describe("dockerode smoke suite", () => {
     assert.ok(stats.memory_stats && stats.cpu_stats, JSON.stringify(stats).slice(0, 200));
 
     const netName = uniqueName("dode-net");
-    const net = await docker.createNetwork({ Name: netName, Driver: "bridge", IPAM: { Config: [{ Subnet: "10.231.7.0/24" }], Options: { foo: "bar" } } });
+    const net = await docker.createNetwork({ Name: netName, Driver: "bridge", IPAM: { Options: { foo: "bar" } } });
     cleanup.push(() => net.remove());
     await net.connect({ Container: c.id, EndpointConfig: { Aliases: ["stats-box"] } });
     const ni = await net.inspect();
