@@ -2,6 +2,7 @@ import { InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { parseSignal } from "./signals.js";
+import { mergeHealthConfig, type HealthConfig } from "../health/health-config.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
 
@@ -36,7 +37,8 @@ export function mergeImageConfig(user: ContainerConfig, image: ContainerConfig):
   out.ExposedPorts = Object.keys(ports).length ? ports : undefined;
   const vols = { ...(image.Volumes ?? {}), ...(user.Volumes ?? {}) };
   out.Volumes = Object.keys(vols).length ? vols : null;
-  if (!user.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck;
+  out.Healthcheck = mergeHealthConfig(user.Healthcheck as HealthConfig | null | undefined, image.Healthcheck as HealthConfig | null | undefined);
+  if (!out.Healthcheck) delete out.Healthcheck;
   if (!out.OnBuild) out.OnBuild = null;
   return out;
 }

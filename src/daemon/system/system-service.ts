@@ -20,6 +20,8 @@ export interface SystemDeps {
   daemonId: string;
   /** Listed by `docker info` (dockerd's API exposure notices). */
   warnings?: string[];
+  /** /info's Swarm section (inactive when the node is in no swarm). */
+  swarmInfo?: () => Promise<Record<string, unknown>>;
 }
 
 /** /version and /info in Docker's shapes. */
@@ -111,7 +113,7 @@ export class SystemService implements SystemBackend {
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
       DefaultRuntime: this.d.defaultRuntime,
-      Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
+      Swarm: this.d.swarmInfo ? await this.d.swarmInfo() : { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
       LiveRestoreEnabled: this.d.config.liveRestore,
       Isolation: "",
       InitBinary: "docker-init",
