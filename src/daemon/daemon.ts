@@ -2,6 +2,7 @@ import { promises as fs, accessSync, constants } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
+import type tls from "node:tls";
 import { ApiServer } from "../api/server.js";
 import { containerRoutes } from "../api/routes/containers/index.js";
 import { systemRoutes } from "../api/routes/system/index.js";
@@ -57,7 +58,11 @@ export class Daemon {
   private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
   containers!: ContainerService;
 
-  constructor(readonly config: DaemonConfig) {}
+  constructor(
+    readonly config: DaemonConfig,
+    /** How the API is exposed, prepared by api-listeners.ts before start. */
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+  ) {}
 
   async start(): Promise<void> {
     const cfg = this.config;
@@ -107,6 +112,7 @@ export class Daemon {
     const swarm = (this.swarm = await wireSwarm({ config: cfg, containers: this.containers, networking, images, events }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
+      warnings: this.api.infoWarnings ?? [],
       swarmInfo: swarm.info,
     });
     const imageIdOf = async (ref: string) => {
@@ -118,6 +124,7 @@ export class Daemon {
     };
     this.server = new ApiServer({
       hosts: cfg.hosts,
+      tls: this.api.tls,
       serverHeader: `Docker/${WHARF_VERSION} (linux)`,
       routes: [
         ...systemRoutes(system),

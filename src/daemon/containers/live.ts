@@ -110,6 +110,7 @@ export class LiveContainer {
     socket.on("error", drop);
     if (!a.stdin) {
       socket.on("data", () => undefined); // keep the stream flowing so 'end' and 'close' fire
+      socket.resume(); // reading an upgrade body may have paused it explicitly; a 'data' listener alone does not undo that
       return;
     }
     const scanner = o.detachKeys ? new DetachKeyScanner(o.detachKeys) : undefined;
@@ -130,6 +131,7 @@ export class LiveContainer {
         if (o.closeStdinOnEnd) this.closeStdin();
       });
     }
+    socket.resume();
   }
 
   onNextExit(fn: ExitListener): () => void {

@@ -18,6 +18,8 @@ export interface SystemDeps {
   runtimes: Record<string, RuntimeChoice>;
   defaultRuntime: string;
   daemonId: string;
+  /** Listed by `docker info` (dockerd's API exposure notices). */
+  warnings?: string[];
   /** /info's Swarm section (inactive when the node is in no swarm). */
   swarmInfo?: () => Promise<Record<string, unknown>>;
 }
@@ -119,7 +121,7 @@ export class SystemService implements SystemBackend {
       RuncCommit: { ID: "" },
       InitCommit: { ID: "" },
       SecurityOptions: ["name=seccomp,profile=builtin", ...(host.cgroupVersion === 2 ? ["name=cgroupns"] : [])],
-      Warnings: null,
+      Warnings: this.d.warnings?.length ? this.d.warnings : null,
       CDISpecDirs: [],
       Containerd: null,
     };
