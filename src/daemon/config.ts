@@ -1,4 +1,5 @@
 import type { AddressPool, Ulimit } from "./config/engine-keys.js";
+import type { TlsSettings } from "./api-tls.js";
 
 /**
  * Daemon settings: dockerd's flags and daemon.json keys. Each key is declared
@@ -48,7 +49,8 @@ export interface DaemonConfig {
   features: Record<string, boolean>;
   metricsAddr?: string;
   cgroupParent: string;
-  tls: { enabled?: boolean; verify: boolean; ca?: string; cert?: string; key?: string };
+  /** API TLS as given (unset = not said); api-tls.ts applies dockerd's rules. */
+  tls: TlsSettings;
 }
 
 export const DEFAULT_SOCKET = "/var/run/wharf.sock";
@@ -84,7 +86,7 @@ export function defaultConfig(): DaemonConfig {
     experimental: false,
     features: {},
     cgroupParent: "/wharf",
-    tls: { verify: false },
+    tls: {},
   };
 }
 

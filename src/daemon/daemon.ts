@@ -2,6 +2,7 @@ import { promises as fs, accessSync, constants } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
+import type tls from "node:tls";
 import { ApiServer } from "../api/server.js";
 import { containerRoutes } from "../api/routes/containers/index.js";
 import { systemRoutes } from "../api/routes/system/index.js";
@@ -32,6 +33,7 @@ import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
+import { wireSwarm } from "./swarm/wire.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -59,9 +61,14 @@ export class Daemon {
   private logging?: ContainerLogging;
   private events?: EventBus;
   private engineId = "";
+  private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
   containers!: ContainerService;
 
-  constructor(readonly config: DaemonConfig) {}
+  constructor(
+    readonly config: DaemonConfig,
+    /** How the API is exposed, prepared by api-listeners.ts before start. */
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+  ) {}
 
   async start(): Promise<void> {
     const cfg = this.config;
@@ -124,8 +131,11 @@ export class Daemon {
     await this.containers.restore();
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
+    const swarm = (this.swarm = await wireSwarm({ config: cfg, containers: this.containers, networking, images, events }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
+      warnings: this.api.infoWarnings ?? [],
+      swarmInfo: swarm.info,
     });
     const imageIdOf = async (ref: string) => {
       try {
@@ -136,6 +146,7 @@ export class Daemon {
     };
     this.server = new ApiServer({
       hosts: cfg.hosts,
+      tls: this.api.tls,
       serverHeader: `Docker/${WHARF_VERSION} (linux)`,
       routes: [
         ...systemRoutes(system),
@@ -148,6 +159,7 @@ export class Daemon {
         ...networkRoutes(networking),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
+        ...swarm.routes,
         ...stubRoutes(),
       ],
     });
@@ -156,6 +168,7 @@ export class Daemon {
 
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
+    await this.swarm?.close();
     if (stopContainers && this.containers) await this.containers.stopAll(this.config.shutdownTimeout);
     await this.logging?.close();
     await this.networking?.close();

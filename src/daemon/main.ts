@@ -5,6 +5,7 @@ import type { LoadedConfig } from "./config/load.js";
 import { reloadDaemonConfig } from "./config/reload.js";
 import { lockDataRoot } from "./data-root-lock.js";
 import { Daemon } from "./daemon.js";
+import { prepareApiListeners, type ApiListeners } from "./api-listeners.js";
 import { log, setLogLevel } from "../lib/log.js";
 import { errorMessage } from "../lib/errors.js";
 
@@ -43,6 +44,10 @@ Options:
   -p, --pidfile string          Path to use for daemon PID file (default "/var/run/wharf.pid")
       --registry-mirror list    Preferred registry mirror
       --shutdown-timeout int    Set the default shutdown timeout (default 15)
+      --tls                     Use TLS; implied by --tlsverify
+      --tlscacert string        Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string          Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string           Path to TLS key file (default "~/.docker/key.pem")
       --tlsverify               Use TLS and verify the remote
       --userland-proxy          Use userland proxy for loopback traffic (default true)
       --validate                Validate daemon configuration and exit
@@ -65,15 +70,23 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
     process.exit(args.includes("--validate") ? 1 : 125);
   }
+  const cfg = loaded.config;
+  applyLogLevel(cfg);
+  let listeners: ApiListeners;
+  try {
+    listeners = await prepareApiListeners(cfg, DEFAULT_SOCKET);
+  } catch (err) {
+    process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
   if (loaded.flags.validate) {
     // Like dockerd (and nginx -t): the verdict goes to stderr.
     process.stderr.write("configuration OK\n");
     return;
   }
-  const cfg = loaded.config;
-  applyLogLevel(cfg);
   for (const w of loaded.warnings) log.warn(w);
-  if (cfg.hosts.length === 0) cfg.hosts = [`unix://${DEFAULT_SOCKET}`];
+  cfg.hosts = listeners.hosts;
+  for (const w of listeners.startWarnings) log.warn(w.message, { host: w.host });
   await fs.mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 });
   let unlock: () => Promise<void>;
   try {
@@ -82,7 +95,7 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
     process.exit(1);
   }
-  const daemon = new Daemon(cfg);
+  const daemon = new Daemon(cfg, { tls: listeners.tls, infoWarnings: listeners.infoWarnings });
   try {
     await daemon.start();
   } catch (err) {
