@@ -12,7 +12,7 @@
 // their sequence numbers and counted as dropped.
 import { promises as fs, watch } from "node:fs";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
-import { closeLogFiles, openLogFiles, openPlain, readChunks, type OpenLogFile } from "./log-files.js";
+import { closeLogFiles, filesAfter, openLogFiles, openPlain, readChunks, type OpenLogFile } from "./log-files.js";
 import { decodeLocalEntry } from "./local-record.js";
 import { RecordSplitter } from "./records.js";
 import type { LogSink, OutRecord } from "./sink.js";
@@ -171,6 +171,10 @@ export class SpoolForwarder {
               const rest = await live.fh!.stat();
               if (rest.size > offset) await this.readFile(live, offset, rest.size);
               await live.fh!.close();
+              // Rotated more than once since the last look: the files in between (seq numbers skip what was read).
+              const between = await filesAfter(this.o.spool, live.ino);
+              for (const f of between.files) await this.readFile(f, 0);
+              await closeLogFiles(between.files);
               live = now;
               offset = 0;
               rewatch();
