@@ -1,0 +1,89 @@
+// Private instances of the real log and metrics receivers (Debian's rsyslog,
+// systemd-journald, Prometheus) for tests: own config, own files, free ports.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, promises as fs } from "node:fs";
+import net from "node:net";
+import { randomBytes } from "node:crypto";
+import { waitFor } from "./daemon.js";
+
+export async function freePort(kind: "tcp" | "udp" = "tcp"): Promise<number> {
+  if (kind === "udp") {
+    const dgram = await import("node:dgram");
+    const s = dgram.createSocket("udp4");
+    await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
+    const port = s.address().port;
+    s.close();
+    return port;
+  }
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function stopProc(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const gone = new Promise((r) => p.once("exit", r));
+  p.kill("SIGTERM");
+  const t = setTimeout(() => p.kill("SIGKILL"), 5000);
+  await gone;
+  clearTimeout(t);
+}
+
+/** rsyslogd with udp, tcp, unix-datagram and unix-stream inputs, writing every message raw to one file. */
+export class Rsyslog {
+  readonly dir = `/tmp/wharf-rsyslog-${randomBytes(4).toString("hex")}`;
+  readonly out = `${this.dir}/messages`;
+  readonly dgramSocket = `${this.dir}/dgram.sock`;
+  readonly streamSocket = `${this.dir}/stream.sock`;
+  udpPort = 0;
+  tcpPort = 0;
+  private proc?: ChildProcess;
+
+  async start(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    this.udpPort = await freePort("udp");
+    this.tcpPort = await freePort();
+    // One line per message: PRI|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|SYSLOGTAG|MSG (messages on the unix-datagram socket carry a hostname: dockerd sends rfc3164 there) (rsyslog's own parse of what arrived).
+    const conf = `
+global(workDirectory="${this.dir}")
+module(load="imudp")
+module(load="imtcp")
+module(load="imptcp")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imudp" address="127.0.0.1" port="${this.udpPort}")
+input(type="imtcp" address="127.0.0.1" port="${this.tcpPort}")
+input(type="imuxsock" Socket="${this.dgramSocket}" ParseHostname="on" UseSpecialParser="off")
+input(type="imptcp" path="${this.streamSocket}" unlink="on")
+template(name="fields" type="string" string="%PRI%|%TIMESTAMP:::date-rfc3339%|%HOSTNAME%|%APP-NAME%|%PROCID%|%syslogtag%|%msg%\\n")
+*.* action(type="omfile" file="${this.out}" template="fields" flushOnTXEnd="on" asyncWriting="off")
+`;
+    await fs.writeFile(`${this.dir}/rsyslog.conf`, conf);
+    const log = await fs.open(`${this.dir}/rsyslogd.log`, "a");
+    this.proc = spawn("rsyslogd", ["-n", "-f", `${this.dir}/rsyslog.conf`, "-i", `${this.dir}/rsyslogd.pid`], { stdio: ["ignore", log.fd, log.fd] });
+    await log.close();
+    await waitFor("rsyslogd to listen", () => existsSync(this.dgramSocket) && existsSync(this.streamSocket), 15_000);
+    await waitFor("rsyslogd's tcp input", () => new Promise<boolean>((r) => {
+      const c = net.connect(this.tcpPort, "127.0.0.1", () => (c.end(), r(true)));
+      c.on("error", () => r(false));
+    }), 15_000);
+  }
+
+  /** Received messages as [PRI, TIMESTAMP, HOSTNAME, APP-NAME, PROCID, SYSLOGTAG, MSG]. */
+  async messages(): Promise<string[][]> {
+    const text = await fs.readFile(this.out, "utf8").catch(() => "");
+    return text.split("\n").filter(Boolean).map((l) => {
+      const parts = l.split("|");
+      return [...parts.slice(0, 6), parts.slice(6).join("|").replace(/^ /, "")];
+    });
+  }
+
+  async stop(): Promise<void> {
+    await stopProc(this.proc);
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
