@@ -87,3 +87,74 @@ template(name="fields" type="string" string="%PRI%|%TIMESTAMP:::date-rfc3339%|%H
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Debian's systemd-journald for one test file. Its socket path is global
+ * (/run/systemd/journal/socket, where the journald driver writes), so: one
+ * test run at a time (a lock dir), never when another journald owns the path,
+ * its journal files and config in a private mount namespace (volatile storage
+ * on a bind of a temp dir over /run/log), and the sockets removed afterwards.
+ */
+export class Journald {
+  static readonly SOCKET = "/run/systemd/journal/socket";
+  static readonly LOCK = "/run/lock/wharf-test-journald";
+  readonly dir = `/tmp/wharf-journald-${randomBytes(4).toString("hex")}`;
+  private proc?: ChildProcess;
+  private createdDir = false;
+
+  /** Whether a journald we do not own serves the socket (then the test cannot run its own). */
+  static async foreignJournal(): Promise<boolean> {
+    return existsSync(Journald.SOCKET) && !existsSync(Journald.LOCK);
+  }
+
+  private async lock(): Promise<void> {
+    await waitFor("the journald test lock", async () => {
+      try {
+        await fs.mkdir(Journald.LOCK);
+        await fs.writeFile(`${Journald.LOCK}/pid`, String(process.pid));
+        return true;
+      } catch {
+        const pid = Number(await fs.readFile(`${Journald.LOCK}/pid`, "utf8").catch(() => "0"));
+        let alive = false;
+        try {
+          if (pid) process.kill(pid, 0), (alive = true);
+        } catch {
+          alive = false;
+        }
+        if (!alive) await fs.rm(Journald.LOCK, { recursive: true, force: true });
+        return false;
+      }
+    }, 600_000, 500);
+  }
+
+  async start(): Promise<void> {
+    await this.lock();
+    if (existsSync(Journald.SOCKET)) {
+      await fs.rm(Journald.LOCK, { recursive: true, force: true });
+      throw new Error(`${Journald.SOCKET} exists: another journald serves it`);
+    }
+    this.createdDir = !existsSync("/run/systemd/journal");
+    await fs.mkdir(`${this.dir}/log`, { recursive: true });
+    await fs.writeFile(`${this.dir}/journald.conf`, "[Journal]\nStorage=volatile\nReadKMsg=no\nForwardToSyslog=no\nForwardToWall=no\nForwardToConsole=no\nRateLimitBurst=0\nAudit=no\n");
+    const script = `mount --bind ${this.dir}/log /run/log && mount --bind ${this.dir}/journald.conf /etc/systemd/journald.conf && exec /lib/systemd/systemd-journald`;
+    const log = await fs.open(`${this.dir}/journald.out`, "a");
+    this.proc = spawn("unshare", ["--mount", "--propagation", "private", "sh", "-c", script], { stdio: ["ignore", log.fd, log.fd] });
+    await log.close();
+    await waitFor("journald's socket", () => existsSync(Journald.SOCKET), 15_000);
+  }
+
+  /** Entries (journalctl -o json) matching FIELD=value. */
+  async entries(match: string): Promise<Array<Record<string, string>>> {
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync("journalctl", ["-D", `${this.dir}/log/journal`, "-o", "json", "--no-pager", match], { maxBuffer: 256 << 20 }).toString();
+    return out.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  }
+
+  async stop(): Promise<void> {
+    await stopProc(this.proc);
+    for (const f of ["socket", "stdout", "dev-log", "io.systemd.journal", "syslog", "streams"]) await fs.rm(`/run/systemd/journal/${f}`, { recursive: true, force: true });
+    if (this.createdDir) await fs.rmdir("/run/systemd/journal").catch(() => undefined);
+    await fs.rm(this.dir, { recursive: true, force: true });
+    await fs.rm(Journald.LOCK, { recursive: true, force: true });
+  }
+}
