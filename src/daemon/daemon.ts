@@ -33,6 +33,8 @@ import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
+import { wireMetrics } from "./metrics-wiring.js";
+import type { MetricsListener } from "../metrics/metrics-server.js";
 import { wireSwarm } from "./swarm/wire.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
@@ -59,6 +61,7 @@ export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
   private logging?: ContainerLogging;
+  private metricsListener?: MetricsListener;
   private events?: EventBus;
   private engineId = "";
   private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
@@ -128,6 +131,11 @@ export class Daemon {
         shmSize: cfg.defaultShmSize ? ramInBytes(cfg.defaultShmSize) : undefined,
       }),
     });
+    const metrics = await wireMetrics({
+      config: cfg, store, containers: this.containers, networking, events, logging, engineId, version: WHARF_VERSION,
+      extensions: this.containers.deps.extensions,
+    });
+    this.metricsListener = metrics.listener;
     await this.containers.restore();
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
@@ -169,6 +177,7 @@ export class Daemon {
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
     await this.swarm?.close();
+    await this.metricsListener?.close();
     if (stopContainers && this.containers) await this.containers.stopAll(this.config.shutdownTimeout);
     await this.logging?.close();
     await this.networking?.close();

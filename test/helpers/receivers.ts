@@ -158,3 +158,30 @@ export class Journald {
     await fs.rm(Journald.LOCK, { recursive: true, force: true });
   }
 }
+
+/** Debian's Prometheus scraping one target every second, with its own storage dir and a free port. */
+export class Prometheus {
+  readonly dir = `/tmp/wharf-prometheus-${randomBytes(4).toString("hex")}`;
+  port = 0;
+  private proc?: ChildProcess;
+
+  async start(target: string): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    this.port = await freePort();
+    await fs.writeFile(`${this.dir}/prometheus.yml`, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: wharf\n    static_configs:\n      - targets: ["${target}"]\n`);
+    const log = await fs.open(`${this.dir}/prometheus.log`, "a");
+    this.proc = spawn("prometheus", [`--config.file=${this.dir}/prometheus.yml`, `--storage.tsdb.path=${this.dir}/data`, `--web.listen-address=127.0.0.1:${this.port}`], { stdio: ["ignore", log.fd, log.fd] });
+    await log.close();
+    await waitFor("prometheus to answer", async () => (await fetch(`http://127.0.0.1:${this.port}/-/ready`).catch(() => undefined))?.ok, 60_000, 200);
+  }
+
+  async query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+    const r = await fetch(`http://127.0.0.1:${this.port}/api/v1/query?query=${encodeURIComponent(q)}`);
+    return ((await r.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+  }
+
+  async stop(): Promise<void> {
+    await stopProc(this.proc);
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
