@@ -9,7 +9,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConflictError, InvalidArgumentError } from "../lib/errors.js";
 import { sha256Digest } from "../content/digest.js";
-import { isOpaque } from "./special-files.js";
+import { fsat } from "../lib/scoped-fs/native.js";
+
+const isOpaque = async (dir: string) => fsat().getxattr(dir, "trusted.overlay.opaque")?.toString() === "y";
 import type { Snapshotter } from "./snapshotter.js";
 import { buildTar } from "./test-tar.js";
 

@@ -1,7 +1,7 @@
 import { promises as fs, statSync } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
-import type { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
 import { withView, type ViewMount } from "../../lib/scoped-fs/view.js";
 import type { WithMountPoints } from "../../volume/mount-point.js";
 import type { ContainerRecord } from "../containers/types.js";
@@ -21,8 +21,8 @@ const locks = new Map<string, Promise<unknown>>();
  * in Docker), assembled in a private mount namespace (lib/scoped-fs/view.ts)
  * and handed over as a ScopedRoot, so every path resolves inside the
  * container, symlinks included. A running container's rootfs is bound
- * from the monitor's mount; a stopped one's overlay is mounted only in that
- * namespace. `write: false` makes everything read-only; `rootfsOnly` leaves
+ * from the monitor's mount (or, with no mounts to add, used as it is); a
+ * stopped one's overlay is mounted only in that namespace. `write: false` makes everything read-only; `rootfsOnly` leaves
  * the mounts out (export). Calls on one stopped container are serialised so
  * two never mount the same overlay at once.
  */
@@ -31,7 +31,11 @@ export async function withContainerFs<T>(c: Rec, o: { write: boolean; rootfsOnly
   if (!l) throw new NotFoundError(`container ${c.id} has no filesystem`);
   const mounts = o.rootfsOnly ? [] : viewMounts(c);
   const spec = { target: l.mergedDir, readonly: !o.write, rootReadonly: !!c.hostConfig.ReadonlyRootfs, mounts };
-  if (await isMountPoint(l.mergedDir)) return withView({ ...spec, root: { bind: l.mergedDir } }, fn);
+  if (await isMountPoint(l.mergedDir)) {
+    // Running, nothing to assemble: the monitor's mount is the view (no helper to spawn).
+    if (mounts.length === 0 && !(o.write && spec.rootReadonly)) return withRoot(l.mergedDir, fn);
+    return withView({ ...spec, root: { bind: l.mergedDir } }, fn);
+  }
   // Stopped: one overlay instance at a time on its upper dir.
   const prev = locks.get(c.id) ?? Promise.resolve();
   const job = prev.catch(() => undefined).then(async () => {
@@ -45,6 +49,15 @@ export async function withContainerFs<T>(c: Rec, o: { write: boolean; rootfsOnly
     return await job;
   } finally {
     if (locks.get(c.id) === job) locks.delete(c.id);
+  }
+}
+
+async function withRoot<T>(dir: string, fn: (root: ScopedRoot) => Promise<T>): Promise<T> {
+  const root = ScopedRoot.open(dir);
+  try {
+    return await fn(root);
+  } finally {
+    root.close();
   }
 }
 
