@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { ComposeError } from "../errors.js";
+import { ComposeError, InvalidProjectError } from "../errors.js";
 import type { Dict } from "../model.js";
 import { interpolateTree, type InterpolateOptions } from "./interpolate.js";
 import { normalizeService, resolveFileRefs } from "./normalize-service.js";
+import { stripTags } from "./tags.js";
 import { validateComposeFile } from "./validate.js";
 import { parseComposeYaml } from "./yaml-file.js";
 
@@ -19,8 +20,14 @@ export function readComposeFile(file: string, base: string, interp: InterpolateO
     throw new ComposeError(`open ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message}`);
   }
   const parsed = parseComposeYaml(text, file);
-  const dict = interpolateTree(parsed, interp) as Dict;
-  validateComposeFile(stripForSchema(dict), file);
+  let dict: Dict;
+  try {
+    dict = interpolateTree(parsed, interp) as Dict;
+  } catch (err) {
+    if (err instanceof ComposeError) throw new InvalidProjectError(`${file}: ${err.message}`);
+    throw err;
+  }
+  validateComposeFile(stripTags(dict), file);
   return normalizeFile(dict, base, file);
 }
 
@@ -33,14 +40,4 @@ export function normalizeFile(dict: Dict, base: string, file: string): Dict {
   }
   for (const k of ["secrets", "configs"]) if (dict[k]) out[k] = resolveFileRefs(dict[k] as Dict, base);
   return out;
-}
-
-/** The schema knows nothing of the merge markers: validate with them as null. */
-function stripForSchema(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripForSchema);
-  if (v && typeof v === "object") {
-    if (Object.getPrototypeOf(v) !== Object.prototype) return null;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripForSchema(x)]));
-  }
-  return v;
 }

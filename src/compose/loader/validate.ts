@@ -31,6 +31,9 @@ function schemaPath(): string {
 
 function load(): ValidateFn {
   const require = createRequire(import.meta.url);
+  // the build compiles the schema to standalone code (scripts/compile-compose-schema.mjs); compiling here costs seconds
+  const compiled = fileURLToPath(new URL("../schema/compose-validator.cjs", import.meta.url));
+  if (existsSync(compiled)) return require(compiled) as ValidateFn;
   const Ajv = (require("ajv") as { default: new (o: object) => { compile(s: object): ValidateFn } }).default;
   const schema = JSON.parse(readFileSync(schemaPath(), "utf8")) as Record<string, unknown>;
   delete schema.$schema; // draft-07 under an https URL ajv does not know by that name

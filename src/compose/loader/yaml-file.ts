@@ -8,7 +8,7 @@ import { OverrideTag, ResetTag } from "./tags.js";
  * and the line, never a stack.
  */
 export function parseComposeYaml(text: string, file: string): Record<string, unknown> {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];
