@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import { InvalidArgumentError } from "../lib/errors.js";
+import type { TlsSettings } from "./api-tls.js";
 
 /** Daemon settings: dockerd's flags, merged over daemon.json (flags win). */
 export interface DaemonConfig {
@@ -27,7 +28,8 @@ export interface DaemonConfig {
   registryMirrors: string[];
   metricsAddr?: string;
   cgroupParent: string;
-  tls: { verify: boolean; ca?: string; cert?: string; key?: string };
+  /** API TLS as given (unset = not said); api-tls.ts applies dockerd's rules. */
+  tls: TlsSettings;
 }
 
 export const DEFAULT_SOCKET = "/var/run/wharf.sock";
@@ -52,7 +54,7 @@ export function defaultConfig(): DaemonConfig {
     insecureRegistries: [],
     registryMirrors: [],
     cgroupParent: "/wharf",
-    tls: { verify: false },
+    tls: {},
   };
 }
 
@@ -130,7 +132,7 @@ const JSON_KEYS: Record<string, string> = {
   runtimes: "runtimes", "log-driver": "logDriver", "log-opts": "logOpts", labels: "labels", debug: "debug",
   "live-restore": "liveRestore", init: "init", "init-path": "initPath", "insecure-registries": "insecureRegistries",
   "registry-mirrors": "registryMirrors", "metrics-addr": "metricsAddr", "cgroup-parent": "cgroupParent",
-  tlsverify: "tls.verify", tlscacert: "tls.ca", tlscert: "tls.cert", tlskey: "tls.key", "log-level": "logLevel",
+  tls: "tls.enabled", tlsverify: "tls.verify", tlscacert: "tls.ca", tlscert: "tls.cert", tlskey: "tls.key", "log-level": "logLevel",
 };
 
 export async function loadDaemonConfig(args: string[]): Promise<DaemonConfig & { logLevel?: string }> {

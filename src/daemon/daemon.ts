@@ -2,6 +2,7 @@ import { promises as fs, accessSync, constants } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
+import type tls from "node:tls";
 import { ApiServer } from "../api/server.js";
 import { containerRoutes } from "../api/routes/containers/index.js";
 import { systemRoutes } from "../api/routes/system/index.js";
@@ -29,6 +30,7 @@ import { chooseRuntimes } from "./runtimes.js";
 import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
+import { wireSwarm } from "./swarm/wire.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -53,9 +55,14 @@ function initPath(cfg: DaemonConfig): string {
 export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
+  private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
   containers!: ContainerService;
 
-  constructor(readonly config: DaemonConfig) {}
+  constructor(
+    readonly config: DaemonConfig,
+    /** How the API is exposed, prepared by api-listeners.ts before start. */
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+  ) {}
 
   async start(): Promise<void> {
     const cfg = this.config;
@@ -102,8 +109,11 @@ export class Daemon {
     });
     await this.containers.restore();
     await networking.sweep();
+    const swarm = (this.swarm = await wireSwarm({ config: cfg, containers: this.containers, networking, images, events }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
+      warnings: this.api.infoWarnings ?? [],
+      swarmInfo: swarm.info,
     });
     const imageIdOf = async (ref: string) => {
       try {
@@ -114,6 +124,7 @@ export class Daemon {
     };
     this.server = new ApiServer({
       hosts: cfg.hosts,
+      tls: this.api.tls,
       serverHeader: `Docker/${WHARF_VERSION} (linux)`,
       routes: [
         ...systemRoutes(system),
@@ -126,6 +137,7 @@ export class Daemon {
         ...networkRoutes(networking),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
+        ...swarm.routes,
         ...stubRoutes(),
       ],
     });
@@ -134,6 +146,7 @@ export class Daemon {
 
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
+    await this.swarm?.close();
     if (stopContainers && this.containers) await this.containers.stopAll();
     await this.networking?.close();
   }

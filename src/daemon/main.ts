@@ -3,6 +3,7 @@ import path from "node:path";
 import { loadDaemonConfig, DEFAULT_SOCKET } from "./config.js";
 import { lockDataRoot } from "./data-root-lock.js";
 import { Daemon } from "./daemon.js";
+import { prepareApiListeners, type ApiListeners } from "./api-listeners.js";
 import { log, setLogLevel } from "../lib/log.js";
 import { errorMessage } from "../lib/errors.js";
 
@@ -29,6 +30,10 @@ Options:
       --log-opt map             Default log driver options for containers
   -p, --pidfile string          Path to use for daemon PID file (default "/var/run/wharf.pid")
       --registry-mirror list    Preferred registry mirror
+      --tls                     Use TLS; implied by --tlsverify
+      --tlscacert string        Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string          Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string           Path to TLS key file (default "~/.docker/key.pem")
       --tlsverify               Use TLS and verify the remote
       --userland-proxy          Use userland proxy for loopback traffic (default true)
 `;
@@ -48,7 +53,15 @@ export async function runDaemon(args: string[]): Promise<void> {
   }
   if (cfg.logLevel) setLogLevel(cfg.logLevel as "debug");
   if (cfg.debug) setLogLevel("debug");
-  if (cfg.hosts.length === 0) cfg.hosts = [`unix://${DEFAULT_SOCKET}`];
+  let listeners: ApiListeners;
+  try {
+    listeners = await prepareApiListeners(cfg, DEFAULT_SOCKET);
+  } catch (err) {
+    process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
+  cfg.hosts = listeners.hosts;
+  for (const w of listeners.startWarnings) log.warn(w.message, { host: w.host });
   await fs.mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 });
   let unlock: () => Promise<void>;
   try {
@@ -57,7 +70,7 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
     process.exit(1);
   }
-  const daemon = new Daemon(cfg);
+  const daemon = new Daemon(cfg, { tls: listeners.tls, infoWarnings: listeners.infoWarnings });
   try {
     await daemon.start();
   } catch (err) {

@@ -97,7 +97,9 @@ export class ContainerBackend implements ContainersBackend {
     const c = this.svc.get(ref);
     if (o.logs) {
       const run = await this.logs(c.id, { stdout: o.stdout, stderr: o.stderr, follow: false, timestamps: false }, o.raw);
-      await run(socket, Promise.resolve());
+      // Stop replaying only when the client goes away (an already-settled promise would stop at once).
+      const closed = new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve())));
+      await run(socket, closed);
     }
     if (!o.stream) {
       socket.end();

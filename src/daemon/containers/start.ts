@@ -63,6 +63,7 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       user: c.config.User ?? "",
       groupAdd: hc.GroupAdd ?? undefined,
       tty: !!c.config.Tty,
+      consoleSize: hc.ConsoleSize ? { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } : undefined,
       openStdin: !!c.config.OpenStdin,
       hostname: c.config.Hostname ?? c.id.slice(0, 12),
       domainname: c.config.Domainname ?? "",

@@ -18,6 +18,10 @@ export interface SystemDeps {
   runtimes: Record<string, RuntimeChoice>;
   defaultRuntime: string;
   daemonId: string;
+  /** Listed by `docker info` (dockerd's API exposure notices). */
+  warnings?: string[];
+  /** /info's Swarm section (inactive when the node is in no swarm). */
+  swarmInfo?: () => Promise<Record<string, unknown>>;
 }
 
 /** /version and /info in Docker's shapes. */
@@ -109,7 +113,7 @@ export class SystemService implements SystemBackend {
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
       DefaultRuntime: this.d.defaultRuntime,
-      Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
+      Swarm: this.d.swarmInfo ? await this.d.swarmInfo() : { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
       LiveRestoreEnabled: this.d.config.liveRestore,
       Isolation: "",
       InitBinary: "docker-init",
@@ -117,7 +121,7 @@ export class SystemService implements SystemBackend {
       RuncCommit: { ID: "" },
       InitCommit: { ID: "" },
       SecurityOptions: ["name=seccomp,profile=builtin", ...(host.cgroupVersion === 2 ? ["name=cgroupns"] : [])],
-      Warnings: null,
+      Warnings: this.d.warnings?.length ? this.d.warnings : null,
       CDISpecDirs: [],
       Containerd: null,
     };
