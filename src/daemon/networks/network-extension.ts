@@ -27,6 +27,13 @@ export class NetworkExtension implements ContainerExtension {
     const hc = c.hostConfig;
     const mode = hc.NetworkMode || "bridge";
     const asked = { ...((c as { networkingConfig?: Networking }).networkingConfig?.EndpointsConfig ?? {}) };
+    if (mode === "bridge" && this.nets.bridgeDisabled) {
+      // As dockerd with `-b none`: the default (and an explicit `bridge`) means no network but loopback.
+      if (Object.keys(asked).some((k) => k !== "bridge" && k !== "default")) throw new InvalidArgumentError("container cannot be connected to multiple networks with one of the networks in private (none) mode");
+      hc.NetworkMode = "none";
+      setEndpointsConfig(c, {});
+      return;
+    }
     if (mode === "host" || mode === "none") {
       if (Object.keys(asked).some((k) => k !== mode)) throw new InvalidArgumentError("container cannot be connected to multiple networks with one of the networks in private (none) mode");
       setEndpointsConfig(c, {});
@@ -68,7 +75,7 @@ export class NetworkExtension implements ContainerExtension {
 
   async prepare(c: ContainerRecord, input: SpecInput, etc: EtcContent): Promise<void> {
     const mode = c.hostConfig.NetworkMode || "bridge";
-    const gw = this.nets.defaultBridge().IPAM.Config[0]?.Gateway ?? "";
+    const gw = this.nets.defaultBridge()?.IPAM.Config[0]?.Gateway ?? "";
     if (mode === "host") {
       // The host's own /etc/hosts, plus --add-host with host-gateway resolved.
       etc.hosts = (await fs.readFile("/etc/hosts", "utf8").catch(() => "127.0.0.1\tlocalhost\n")) + extraHostLines(c, gw);
