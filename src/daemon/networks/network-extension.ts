@@ -4,7 +4,8 @@ import type { SpecInput } from "../../runtime/spec/index.js";
 import type { ContainerExtension } from "../containers/extensions.js";
 import { etcFilePaths, type EtcContent } from "../containers/etc-files.js";
 import type { ContainerRecord } from "../containers/types.js";
-import { endpointsConfig, netnsName, setEndpointsConfig, type ContainerLookup, type Endpoints, type Networking } from "./endpoints.js";
+import { EMBEDDED_DNS_IP } from "../../network/nat-rules.js";
+import { endpointsConfig, netnsName, setEndpointsConfig, usesEmbeddedDns, type ContainerLookup, type Endpoints, type Networking } from "./endpoints.js";
 import { extraHostLines, hostsFile, resolvConf } from "../containers/etc-content.js";
 import type { NetworkService } from "./network-service.js";
 import { containerNetworkSettings, containerSummaryNetworks } from "./container-views.js";
@@ -101,7 +102,13 @@ export class NetworkExtension implements ContainerExtension {
     const primary = sb.endpoints[0];
     const net = primary && this.nets.store.findNetwork(primary.networkId);
     etc.hosts = hostsFile(c, primary?.ip, gw);
-    etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined);
+    if (usesEmbeddedDns(net, this.nets.ctx.cfg.iptables)) {
+      etc.resolvConf = resolvConf(c, EMBEDDED_DNS_IP);
+      // Answers come back from 127.0.0.11 on eth0: the container's netns must accept a loopback source there.
+      input.sysctls = { "net.ipv4.conf.all.route_localnet": "1", ...(input.sysctls ?? {}) };
+    } else {
+      etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined);
+    }
   }
 
   async exited(c: ContainerRecord): Promise<void> {

@@ -116,6 +116,7 @@ export class NetworkService {
         internal: n.Internal,
         icc: n.Options["com.docker.network.bridge.enable_icc"] !== "false" && !(n.predefined && cfg.icc === false),
         masquerade: n.Options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
+        dns: n.predefined ? undefined : n.IPAM.Config[0].Gateway,
       })),
       ports: [],
     };
@@ -134,7 +135,8 @@ export class NetworkService {
   private async startDns(n: NetworkRecord): Promise<void> {
     if (this.dns.has(n.Id)) return;
     const server = new EmbeddedDns(n.IPAM.Config[0].Gateway, {
-      resolve: (name) => this.ctx.resolveName(n.Id, name),
+      resolve: (client, name) => this.ctx.resolveName(n.Id, client, name),
+      reverse: (client, ip) => this.ctx.reverseName(n.Id, client, ip),
       upstreams: (ip) => this.ctx.upstreamsFor(n.Id, ip),
     });
     try {
