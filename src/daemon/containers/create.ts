@@ -75,7 +75,8 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
   }
   hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
-  hostConfig.LogConfig = hostConfig.LogConfig?.Type ? hostConfig.LogConfig : { Type: "json-file", Config: {} };
+  // The logging extension puts in the daemon's default driver when none is named.
+  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type ?? "", Config: { ...(hostConfig.LogConfig?.Config ?? {}) } };
   if (body.StopSignal) parseSignal(body.StopSignal);
   hostConfig.ConsoleSize = consoleSizeOf(hostConfig.ConsoleSize);
 

@@ -102,12 +102,13 @@ export class NetworkExtension implements ContainerExtension {
     const primary = sb.endpoints[0];
     const net = primary && this.nets.store.findNetwork(primary.networkId);
     etc.hosts = hostsFile(c, primary?.ip, gw);
+    const daemonDns = this.nets.ctx.cfg.dns;
     if (usesEmbeddedDns(net, this.nets.ctx.cfg.iptables)) {
-      etc.resolvConf = resolvConf(c, EMBEDDED_DNS_IP);
+      etc.resolvConf = resolvConf(c, EMBEDDED_DNS_IP, daemonDns);
       // Answers come back from 127.0.0.11 on eth0: the container's netns must accept a loopback source there.
       input.sysctls = { "net.ipv4.conf.all.route_localnet": "1", ...(input.sysctls ?? {}) };
     } else {
-      etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined);
+      etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined, daemonDns);
     }
   }
 
