@@ -9,6 +9,10 @@ export interface NetworkConfig {
   userlandProxy: boolean;
   mtu?: number;
   icc?: boolean;
+  /** The daemon's --dns* defaults (resolv.conf and the embedded DNS's upstreams). */
+  dns?: import("../containers/etc-content.js").DaemonDns;
+  /** --default-address-pool: where new networks' subnets come from (Docker's pools when empty). */
+  addressPools?: Array<{ base: string; size: number }>;
 }
 
 export interface EventSink {
@@ -43,6 +47,8 @@ export interface NetworkContext {
   table: string;
   events: EventSink;
   containersOn(networkId: string): Record<string, AttachedContainer>;
-  resolveName(networkId: string, name: string): string[];
+  /** Names as the container at `clientIp` (on `networkId`) sees them: every network it is on. */
+  resolveName(networkId: string, clientIp: string, name: string): { v4: string[]; v6: string[] } | undefined;
+  reverseName(networkId: string, clientIp: string, ip: string): string | undefined;
   upstreamsFor(networkId: string, clientIp: string): string[];
 }
