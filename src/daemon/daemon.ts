@@ -29,6 +29,7 @@ import { chooseRuntimes } from "./runtimes.js";
 import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
+import { log } from "../lib/log.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -78,6 +79,10 @@ export class Daemon {
       },
       onEvent: (action, id, attrs) => events.publish("image", action, id, attrs),
       registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
+      containerRoots: () => ({
+        layers: store.all().flatMap((c) => (c.topChainId ? [c.topChainId] : [])),
+        snapshots: store.all().map((c) => c.id),
+      }),
     });
     const snapshotter = images.snapshotter;
     const networking = (this.networking = new Networking(
@@ -99,9 +104,17 @@ export class Daemon {
       initByDefault: cfg.init,
       cgroupParent: cfg.cgroupParent,
       extensions: [networking.extension, ...(await storage.extensions())],
+      leases: images.leases,
+      // A container whose image was deleted (rmi -f) kept its layers: they are garbage now.
+      onRemoved: (c) => {
+        if (!images.images.get(c.imageId)) void images.collect().catch((err) => log.warn("gc after container removal failed", { error: String(err) }));
+      },
     });
     await this.containers.restore();
     await networking.sweep();
+    // Whatever a crash or an older version left unreferenced: blobs, layers, snapshots, partial writes.
+    await fs.rm(path.join(cfg.dataRoot, "tmp"), { recursive: true, force: true });
+    await images.collect().catch((err) => log.warn("garbage collection at start failed", { error: String(err) }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
     });
