@@ -30,6 +30,8 @@ import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { log } from "../lib/log.js";
+import { mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
+import { mountsUnder } from "../snapshot/mounts.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -112,8 +114,13 @@ export class Daemon {
     });
     await this.containers.restore();
     await networking.sweep();
+    // Mounts a crash left: cp/export mounts of stopped containers, build overlays, unused volume mounts.
+    await sweepMounts([cfg.dataRoot, cfg.execRoot], mountsInUse(store.all()));
     // Whatever a crash or an older version left unreferenced: blobs, layers, snapshots, partial writes.
-    await fs.rm(path.join(cfg.dataRoot, "tmp"), { recursive: true, force: true });
+    // Scratch dirs of interrupted loads and builds (never through a mount that would not go away).
+    for (const scratch of ["tmp", "build"].map((d) => path.join(cfg.dataRoot, d))) {
+      if ((await mountsUnder(scratch)).length === 0) await fs.rm(scratch, { recursive: true, force: true });
+    }
     await images.collect().catch((err) => log.warn("garbage collection at start failed", { error: String(err) }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
@@ -145,9 +152,19 @@ export class Daemon {
     await this.server.listen();
   }
 
+  /**
+   * Shutdown. Without live-restore every container is stopped first. Then
+   * everything no running container needs goes: proxies, netns, the
+   * netfilter table, mounts under the data-root and exec-root, the cgroup
+   * parent. With live-restore, exactly what running containers use stays.
+   */
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
     if (stopContainers && this.containers) await this.containers.stopAll();
     await this.networking?.close();
+    if (!this.containers) return;
+    const all = this.containers.deps.store.all();
+    await sweepMounts([this.config.dataRoot, this.config.execRoot], mountsInUse(all));
+    if (!all.some((c) => isRunning(c.state.status))) await removeCgroupParent(this.config.cgroupParent);
   }
 }
