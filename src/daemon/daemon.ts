@@ -2,6 +2,7 @@ import { promises as fs, accessSync, constants } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
+import type tls from "node:tls";
 import { ApiServer } from "../api/server.js";
 import { containerRoutes } from "../api/routes/containers/index.js";
 import { systemRoutes } from "../api/routes/system/index.js";
@@ -32,6 +33,10 @@ import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { log } from "../lib/log.js";
 import { mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
 import { mountsUnder } from "../snapshot/mounts.js";
+import { ContainerLogging } from "./logs/container-logging.js";
+import { ramInBytes } from "../lib/units.js";
+import type { ConfigChange } from "./config/reload.js";
+import { wireSwarm } from "./swarm/wire.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -56,9 +61,17 @@ function initPath(cfg: DaemonConfig): string {
 export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
+  private logging?: ContainerLogging;
+  private events?: EventBus;
+  private engineId = "";
+  private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
   containers!: ContainerService;
 
-  constructor(readonly config: DaemonConfig) {}
+  constructor(
+    readonly config: DaemonConfig,
+    /** How the API is exposed, prepared by api-listeners.ts before start. */
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+  ) {}
 
   async start(): Promise<void> {
     const cfg = this.config;
@@ -66,10 +79,11 @@ export class Daemon {
     const idFile = path.join(cfg.dataRoot, "engine-id.json");
     let engineId = (await readJsonIfExists<{ id: string }>(idFile))?.id;
     if (!engineId) await writeJsonAtomic(idFile, { id: (engineId = randomUUID()) });
+    this.engineId = engineId;
 
     const host = await detectHostInfo();
     const { runtimes, defaultRuntime } = chooseRuntimes(cfg, host);
-    const events = new EventBus(path.join(cfg.dataRoot, "events.jsonl"));
+    const events = (this.events = new EventBus(path.join(cfg.dataRoot, "events.jsonl")));
     await events.load();
     const store = new ContainerStore(path.join(cfg.dataRoot, "containers"));
     await store.load();
@@ -80,7 +94,7 @@ export class Daemon {
         return c && { containerId: c.id, running: isRunning(c.state.status) };
       },
       onEvent: (action, id, attrs) => events.publish("image", action, id, attrs),
-      registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
+      registry: cfg, // the live config: a SIGHUP reload of mirrors and insecure registries applies to the next pull
       containerRoots: () => ({
         layers: store.all().flatMap((c) => (c.topChainId ? [c.topChainId] : [])),
         snapshots: store.all().map((c) => c.id),
@@ -88,11 +102,19 @@ export class Daemon {
     });
     const snapshotter = images.snapshotter;
     const networking = (this.networking = new Networking(
-      { bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: Number((cfg as { mtu?: string }).mtu) || undefined, icc: (cfg as { icc?: boolean }).icc },
+      {
+        bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: cfg.mtu || undefined, icc: cfg.icc,
+        dns: { dns: cfg.dns, dnsSearch: cfg.dnsSearch, dnsOpts: cfg.dnsOpts }, addressPools: cfg.defaultAddressPools,
+      },
       cfg.dataRoot, store, events,
     ));
     await networking.init();
     const storage = wireStorageFeatures({ dataRoot: cfg.dataRoot, store, events });
+    const logging = (this.logging = new ContainerLogging({
+      defaults: () => ({ driver: cfg.logDriver, opts: cfg.logOpts }),
+      containerDir: (id) => store.dir(id),
+      stateDir: (id) => path.join(cfg.execRoot, id),
+    }));
     this.containers = new ContainerService({
       store,
       images,
@@ -105,7 +127,13 @@ export class Daemon {
       initPath: initPath(cfg),
       initByDefault: cfg.init,
       cgroupParent: cfg.cgroupParent,
-      extensions: [networking.extension, ...(await storage.extensions())],
+      extensions: [networking.extension, ...(await storage.extensions()), logging],
+      logs: logging,
+      defaults: () => ({
+        dns: { dns: cfg.dns, dnsSearch: cfg.dnsSearch, dnsOpts: cfg.dnsOpts },
+        ulimits: Object.values(cfg.defaultUlimits),
+        shmSize: cfg.defaultShmSize ? ramInBytes(cfg.defaultShmSize) : undefined,
+      }),
       leases: images.leases,
       // A container whose image was deleted (rmi -f) kept its layers: they are garbage now.
       onRemoved: (c) => {
@@ -113,17 +141,21 @@ export class Daemon {
       },
     });
     await this.containers.restore();
+    for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
     // Mounts a crash left: cp/export mounts of stopped containers, build overlays, unused volume mounts.
     await sweepMounts([cfg.dataRoot, cfg.execRoot], mountsInUse(store.all()));
-    // Whatever a crash or an older version left unreferenced: blobs, layers, snapshots, partial writes.
     // Scratch dirs of interrupted loads and builds (never through a mount that would not go away).
     for (const scratch of ["tmp", "build"].map((d) => path.join(cfg.dataRoot, d))) {
       if ((await mountsUnder(scratch)).length === 0) await fs.rm(scratch, { recursive: true, force: true });
     }
+    // Whatever a crash or an older version left unreferenced: blobs, layers, snapshots, partial writes.
     await images.collect().catch((err) => log.warn("garbage collection at start failed", { error: String(err) }));
+    const swarm = (this.swarm = await wireSwarm({ config: cfg, containers: this.containers, networking, images, events }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
+      warnings: this.api.infoWarnings ?? [],
+      swarmInfo: swarm.info,
     });
     const imageIdOf = async (ref: string) => {
       try {
@@ -134,6 +166,7 @@ export class Daemon {
     };
     this.server = new ApiServer({
       hosts: cfg.hosts,
+      tls: this.api.tls,
       serverHeader: `Docker/${WHARF_VERSION} (linux)`,
       routes: [
         ...systemRoutes(system),
@@ -146,6 +179,7 @@ export class Daemon {
         ...networkRoutes(networking),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
+        ...swarm.routes,
         ...stubRoutes(),
       ],
     });
@@ -160,11 +194,24 @@ export class Daemon {
    */
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
-    if (stopContainers && this.containers) await this.containers.stopAll();
+    await this.swarm?.close();
+    if (stopContainers && this.containers) await this.containers.stopAll(this.config.shutdownTimeout);
+    await this.logging?.close();
     await this.networking?.close();
     if (!this.containers) return;
     const all = this.containers.deps.store.all();
     await sweepMounts([this.config.dataRoot, this.config.execRoot], mountsInUse(all));
     if (!all.some((c) => isRunning(c.state.status))) await removeCgroupParent(this.config.cgroupParent);
+  }
+
+  /** After a SIGHUP reload: dockerd's `daemon reload` event with the reloadable settings. */
+  configReloaded(changes: ConfigChange[]): void {
+    const c = this.config;
+    this.events?.publish("daemon", "reload", this.engineId, {
+      debug: String(c.debug), labels: JSON.stringify(c.labels), "insecure-registries": JSON.stringify(c.insecureRegistries),
+      "registry-mirrors": JSON.stringify(c.registryMirrors), "max-concurrent-downloads": String(c.maxConcurrentDownloads),
+      "max-concurrent-uploads": String(c.maxConcurrentUploads), "live-restore": String(c.liveRestore), "shutdown-timeout": String(c.shutdownTimeout),
+      "log-driver": c.logDriver, changed: changes.map((x) => x.key).join(","),
+    });
   }
 }

@@ -101,6 +101,8 @@ export class TestDaemon {
   readonly cgroupParent = `/wharf-test-${this.id}`;
   readonly logFile = `${this.base}/daemon.log`;
   proc?: ChildProcess;
+  /** A command the daemon runs under (e.g. `ip netns exec NS`): the daemon keeps its PID (the wrapper execs it). */
+  wrap: string[] = [];
 
   get host(): string {
     return `unix://${this.socket}`;
@@ -126,9 +128,10 @@ export class TestDaemon {
     await fs.mkdir(this.base, { recursive: true });
     await fs.mkdir(`${this.base}/docker-config`, { recursive: true });
     const log = await fs.open(this.logFile, "a");
+    const [cmd, ...pre] = [...this.wrap, process.execPath];
     this.proc = spawn(
-      process.execPath,
-      [WHARF, "daemon", "-H", this.host, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--pidfile", this.pidfile, "--cgroup-parent", this.cgroupParent, ...extraArgs],
+      cmd,
+      [...pre, WHARF, "daemon", "-H", this.host, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--pidfile", this.pidfile, "--cgroup-parent", this.cgroupParent, ...extraArgs],
       { stdio: ["ignore", log.fd, log.fd], detached: false },
     );
     await log.close();

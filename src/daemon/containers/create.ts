@@ -2,6 +2,7 @@ import { describeWriteError, InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { parseSignal } from "./signals.js";
+import { mergeHealthConfig, type HealthConfig } from "../health/health-config.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
 
@@ -36,7 +37,8 @@ export function mergeImageConfig(user: ContainerConfig, image: ContainerConfig):
   out.ExposedPorts = Object.keys(ports).length ? ports : undefined;
   const vols = { ...(image.Volumes ?? {}), ...(user.Volumes ?? {}) };
   out.Volumes = Object.keys(vols).length ? vols : null;
-  if (!user.Healthcheck && image.Healthcheck) out.Healthcheck = image.Healthcheck;
+  out.Healthcheck = mergeHealthConfig(user.Healthcheck as HealthConfig | null | undefined, image.Healthcheck as HealthConfig | null | undefined);
+  if (!out.Healthcheck) delete out.Healthcheck;
   if (!out.OnBuild) out.OnBuild = null;
   return out;
 }
@@ -73,8 +75,10 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
   }
   hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
-  hostConfig.LogConfig = hostConfig.LogConfig?.Type ? hostConfig.LogConfig : { Type: "json-file", Config: {} };
+  // The logging extension puts in the daemon's default driver when none is named.
+  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type ?? "", Config: { ...(hostConfig.LogConfig?.Config ?? {}) } };
   if (body.StopSignal) parseSignal(body.StopSignal);
+  hostConfig.ConsoleSize = consoleSizeOf(hostConfig.ConsoleSize);
 
   const image = await deps.images.resolveForContainer(body.Image);
   const { HostConfig: _h, NetworkingConfig: _n, ...userConfig } = body;
@@ -108,6 +112,15 @@ export async function buildContainerRecord(
   };
   for (const ext of deps.extensions) await ext.create?.(record, warnings);
   return { record, warnings };
+}
+
+/** `[height, width]` as dockerd stores it: [0, 0] when unset. */
+function consoleSizeOf(v: unknown): [number, number] {
+  if (v === undefined || v === null) return [0, 0];
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new InvalidArgumentError("invalid HostConfig.ConsoleSize: expected [height, width] as two non-negative integers");
+  }
+  return [v[0], v[1]];
 }
 
 function uniqueRandomName(deps: ContainerDeps): string {
