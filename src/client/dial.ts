@@ -22,7 +22,7 @@ export interface ClientTls {
 export interface Dial {
   request: typeof http.request;
   agent: http.Agent;
-  /** Options for a request that must not use the agent (a hijacked stream). */
+  /** Options for a request that must not use the agent (a hijacked stream); node ignores createConnection unless agent is undefined. */
   direct(): http.RequestOptions;
   /** Options added to every request (address, TLS). */
   base: http.RequestOptions;
@@ -49,7 +49,7 @@ export function makeDial(host: EngineHost, clientTls?: ClientTls): Dial {
   }
   if (host.kind === "ssh") {
     const base = { host: "docker.example.com" }; // docker's placeholder: the address is the ssh command's
-    return { request: http.request, agent: new SshAgent(host), base, direct: () => ({ ...base, createConnection: () => new SshStream(host) as unknown as net.Socket }) };
+    return { request: http.request, agent: new SshAgent(host), base, direct: () => ({ ...base, agent: undefined, createConnection: () => new SshStream(host) as unknown as net.Socket }) };
   }
   if (clientTls) {
     const t = tlsOptions(clientTls);

@@ -22,16 +22,19 @@ export class SshStream extends Duplex {
       this.gotData = true;
       if (!this.push(d)) out.pause();
     });
-    out.on("end", () => this.push(null));
     this.child.stderr!.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4096)));
     this.child.stdin!.on("error", () => undefined); // ssh gone: reported through 'exit'
     this.child.on("error", (err) => this.destroy(new Error(`ssh: ${err.message}`)));
-    this.child.on("exit", (code, signal) => {
-      if (code === 0 || this.destroyed) return;
-      if (!this.gotData) {
+    // End the stream only once ssh has exited: a failure before any byte (auth,
+    // host key, no wharf over there) becomes an error carrying ssh's own words.
+    this.child.on("close", (code, signal) => {
+      if (this.destroyed) return;
+      if (code !== 0 && !this.gotData) {
         const why = signal ? `signal ${signal}` : `exit status ${code}`;
         this.destroy(new Error(`command [ssh ${sshArgs(host, remote).join(" ")}] has exited with ${why}, make sure the URL is valid, and wharf is installed on the remote host: stderr=${this.stderr.trim()}`));
+        return;
       }
+      this.push(null);
     });
   }
 

@@ -118,7 +118,7 @@ export class Transport {
     const headers: Record<string, string> = { "User-Agent": "wharf-cli", ...extra, ...opts.headers };
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
     else if (opts.contentType) headers["Content-Type"] = opts.contentType;
-    const where = extra.Upgrade ? { ...this.dial.direct(), agent: false as const } : { ...this.dial.base, agent: this.dial.agent };
+    const where = extra.Upgrade ? { agent: false as const, ...this.dial.direct() } : { ...this.dial.base, agent: this.dial.agent };
     return { ...where, method, path: path + queryString(opts.query), headers, signal: opts.signal };
   }
 
