@@ -124,6 +124,8 @@ export class LiveContainer {
         socket.end();
       }
     });
+    // As in dockerd, the client's EOF closes the process's stdin only without a TTY
+    // (a TTY client's stream ends when it detaches; the terminal stays the process's).
     if (!scanner) {
       socket.on("end", () => {
         if (o.closeStdinOnEnd) this.closeStdin();

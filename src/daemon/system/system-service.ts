@@ -4,6 +4,7 @@ import type { SystemBackend } from "../../api/routes/system/backend.js";
 import { API_VERSION, MIN_API_VERSION } from "../../api/version.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { DaemonConfig } from "../config.js";
+import { LOG_DRIVERS } from "../../logging/log-config.js";
 import type { ContainerStore } from "../containers/container-store.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
 import type { RuntimeChoice } from "../containers/deps.js";
@@ -68,7 +69,7 @@ export class SystemService implements SystemBackend {
       Images: await this.d.imageCount(),
       Driver: "overlay2",
       DriverStatus: [["Backing Filesystem", "extfs"], ["Supports d_type", "true"], ["Using metacopy", "false"], ["Native Overlay Diff", "true"], ["userxattr", "false"]],
-      Plugins: { Volume: ["local"], Network: ["bridge", "host", "null"], Authorization: null, Log: ["json-file"] },
+      Plugins: { Volume: ["local"], Network: ["bridge", "host", "null"], Authorization: null, Log: LOG_DRIVERS.filter((d) => d !== "none").sort() },
       MemoryLimit: true,
       SwapLimit: true,
       KernelMemoryTCP: false,
@@ -109,7 +110,7 @@ export class SystemService implements SystemBackend {
       NoProxy: process.env.NO_PROXY ?? "",
       Name: os.hostname(),
       Labels: this.d.config.labels,
-      ExperimentalBuild: false,
+      ExperimentalBuild: this.d.config.experimental,
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
       DefaultRuntime: this.d.defaultRuntime,

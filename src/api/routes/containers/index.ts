@@ -1,6 +1,8 @@
 import type { Route, RequestContext } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ContainersBackend } from "./backend.js";
+import { streamMediaType } from "../../media-types.js";
+import { versionLessThan } from "../../version.js";
 
 /** Resolves when the client goes away; `dispose` removes the listener (keep-alive sockets serve many requests). */
 function clientGone(ctx: RequestContext): { closed: Promise<void>; dispose: () => void } {
@@ -29,7 +31,12 @@ export function containerRoutes(b: ContainersBackend): Route[] {
     {
       method: "POST",
       path: "/containers/create",
-      handler: async (ctx) => ctx.sendJson(201, await b.create(await ctx.json<unknown>(), ctx.str("name"))),
+      handler: async (ctx) => {
+        const body = await ctx.json<{ HostConfig?: { ConsoleSize?: unknown } | null } | null>();
+        // dockerd ignores ConsoleSize from clients older than API 1.42.
+        if (body?.HostConfig && typeof body.HostConfig === "object" && versionLessThan(ctx.apiVersion, "1.42")) delete body.HostConfig.ConsoleSize;
+        ctx.sendJson(201, await b.create(body, ctx.str("name")));
+      },
     },
     { method: "POST", path: "/containers/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
     { method: "GET", path: "/containers/{id}/json", handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id, ctx.bool("size"))) },
@@ -83,7 +90,7 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       handler: async (ctx) => {
         const id = ctx.params.id;
         const tty = b.isTty(id); // throws 404 before we hijack
-        const socket = ctx.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        const socket = ctx.hijack(streamMediaType(ctx.apiVersion, !tty));
         await b.attach(id, socket, {
           stdin: ctx.bool("stdin"), stdout: ctx.bool("stdout"), stderr: ctx.bool("stderr"), logs: ctx.bool("logs"), stream: ctx.bool("stream"),
           detachKeys: ctx.str("detachKeys") || undefined,
@@ -116,7 +123,7 @@ export function containerRoutes(b: ContainersBackend): Route[] {
           tail: ctx.str("tail"), since: ctx.str("since"), until: ctx.str("until"),
         };
         const run = await b.logs(id, q);
-        const res = ctx.stream(200, tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        const res = ctx.stream(200, streamMediaType(ctx.apiVersion, !tty));
         const gone = clientGone(ctx);
         try {
           await run(res, gone.closed);
