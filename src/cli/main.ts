@@ -65,6 +65,12 @@ export function parseGlobal(argv: string[]): { opts: GlobalOptions; rest: string
   return { opts, rest: argv.slice(i) };
 }
 
+/** `docker-compose` (a link to wharf in a docker CLI plugin dir, or on the PATH) runs compose. */
+function invokedAsComposePlugin(): boolean {
+  const self = process.argv[1] ?? "";
+  return self.endsWith("/docker-compose") || self === "docker-compose";
+}
+
 /** Absolute path of the bin/wharf script (for auto-starting the daemon). */
 export function wharfBinPath(): string {
   const here = dirname(fileURLToPath(import.meta.url)); // dist/src/cli
@@ -81,6 +87,12 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
     // A registry server needs no daemon (the role of the registry:2 image).
     const { runRegistry } = await import("../registry/main.js");
     return runRegistry(argv.slice(1), io.stdout, io.stderr);
+  }
+  if (invokedAsComposePlugin()) {
+    const { pluginArgv } = await import("./commands/compose/plugin.js");
+    const converted = pluginArgv(argv, io);
+    if (converted === undefined) return 0;
+    argv = converted;
   }
   const { PROG } = await import("./usage.js");
   let global: ReturnType<typeof parseGlobal>;

@@ -175,6 +175,7 @@ export const TOP: Record<string, Entry | string> = {
   login: s.login,
   logout: s.logout,
   commit: s.commit,
+  compose: { load: () => import("./commands/compose/index.js"), short: "Docker Compose" },
 };
 
 export interface Resolved {
