@@ -191,6 +191,21 @@ async function cleanupLeftovers(d: TestDaemon): Promise<void> {
     /* best effort */
   }
   await cleanupNetworking(d).catch(() => undefined);
+  // Container processes whose monitor is gone (a test killed it) still sit in the daemon's cgroups: end them by cgroup.
+  for (const ctrl of ["pids", "memory", "unified", ""]) {
+    const dir = `/sys/fs/cgroup/${ctrl ? `${ctrl}` : ""}${d.cgroupParent}`.replace("//", "/");
+    for (const sub of await fs.readdir(dir).catch(() => [] as string[])) {
+      const procs = await fs.readFile(`${dir}/${sub}/cgroup.procs`, "utf8").catch(() => "");
+      for (const pid of procs.split("\n").filter(Boolean)) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  }
+  if (d.cgroupParent) await new Promise((r) => setTimeout(r, 100));
   for (const ctrl of await fs.readdir("/sys/fs/cgroup").catch(() => [] as string[])) {
     const dir = `/sys/fs/cgroup/${ctrl}${d.cgroupParent}`;
     for (const sub of await fs.readdir(dir).catch(() => [] as string[])) await fs.rmdir(`${dir}/${sub}`).catch(() => undefined);

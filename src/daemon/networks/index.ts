@@ -34,7 +34,8 @@ export class Networking {
       table: NetworkService.tableName(dataRoot),
       events,
       containersOn: (id) => this.containersOn(id),
-      resolveName: (id, name) => this.endpoints.resolveName(id, name),
+      resolveName: (id, client, name) => this.endpoints.resolveName(id, client, name),
+      reverseName: (id, client, ip) => this.endpoints.reverseName(id, client, ip),
       upstreamsFor: (id, ip) => {
         const sb = this.endpoints.sandboxOfIp(id, ip);
         const dns = sb && containers.find(sb.containerId)?.hostConfig.Dns;
