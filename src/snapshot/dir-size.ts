@@ -1,4 +1,5 @@
 import { promises as fs } from "node:fs";
+import path from "node:path";
 import { closeFd, fdPath, openAt } from "../lib/scoped-fs/at.js";
 import { fsat } from "../lib/scoped-fs/native.js";
 import { ScopedRoot } from "../lib/scoped-fs/scoped-root.js";
