@@ -71,3 +71,115 @@ export const ZERO_TIME = "0001-01-01T00:00:00Z";
 export function now(): string {
   return new Date().toISOString();
 }
+
+/** Docker's ServiceSpec, kept as the client sent it (normalised on create/update). */
+export interface ServiceSpec {
+  Name: string;
+  Labels?: Labels;
+  TaskTemplate: TaskSpec;
+  Mode?: { Replicated?: { Replicas?: number }; Global?: Record<string, never> };
+  UpdateConfig?: UpdateConfig;
+  RollbackConfig?: UpdateConfig;
+  Networks?: { Target: string; Aliases?: string[] }[];
+  EndpointSpec?: { Mode?: "vip" | "dnsrr"; Ports?: PortConfig[] };
+}
+
+export interface UpdateConfig {
+  Parallelism?: number;
+  Delay?: number;
+  FailureAction?: "continue" | "pause" | "rollback";
+  Monitor?: number;
+  MaxFailureRatio?: number;
+  Order?: "stop-first" | "start-first";
+}
+
+export interface PortConfig {
+  Name?: string;
+  Protocol?: "tcp" | "udp" | "sctp";
+  TargetPort: number;
+  PublishedPort?: number;
+  PublishMode?: "ingress" | "host";
+}
+
+export interface TaskSpec {
+  ContainerSpec?: ContainerSpec;
+  Resources?: { Limits?: { NanoCPUs?: number; MemoryBytes?: number; Pids?: number }; Reservations?: { NanoCPUs?: number; MemoryBytes?: number } };
+  RestartPolicy?: { Condition?: "none" | "on-failure" | "any"; Delay?: number; MaxAttempts?: number; Window?: number };
+  Placement?: { Constraints?: string[]; Preferences?: { Spread?: { SpreadDescriptor: string } }[]; MaxReplicas?: number; Platforms?: unknown[] };
+  Networks?: { Target: string; Aliases?: string[] }[];
+  LogDriver?: { Name: string; Options?: Record<string, string> };
+  ForceUpdate?: number;
+  Runtime?: string;
+}
+
+export interface ContainerSpec {
+  Image: string;
+  Labels?: Labels;
+  Command?: string[];
+  Args?: string[];
+  Hostname?: string;
+  Env?: string[];
+  Dir?: string;
+  User?: string;
+  Groups?: string[];
+  TTY?: boolean;
+  OpenStdin?: boolean;
+  ReadOnly?: boolean;
+  Mounts?: { Type: string; Source?: string; Target: string; ReadOnly?: boolean; [k: string]: unknown }[];
+  StopSignal?: string;
+  StopGracePeriod?: number;
+  Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+  Hosts?: string[];
+  DNSConfig?: { Nameservers?: string[]; Search?: string[]; Options?: string[] };
+  Secrets?: { File?: { Name: string; UID?: string; GID?: string; Mode?: number }; SecretID: string; SecretName: string }[];
+  Configs?: { File?: { Name: string; UID?: string; GID?: string; Mode?: number }; ConfigID: string; ConfigName: string }[];
+  Init?: boolean;
+  Sysctls?: Record<string, string>;
+  CapabilityAdd?: string[];
+  CapabilityDrop?: string[];
+  Ulimits?: { Name: string; Soft: number; Hard: number }[];
+}
+
+export interface ServiceRecord {
+  ID: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  Spec: ServiceSpec;
+  PreviousSpec?: ServiceSpec;
+  /** Bumped on every spec change: tasks made from an older spec are out of date. */
+  specVersion: number;
+  Endpoint?: { Spec: ServiceSpec["EndpointSpec"]; Ports?: PortConfig[]; VirtualIPs?: { NetworkID: string; Addr: string }[] };
+  UpdateStatus?: { State: string; StartedAt?: string; CompletedAt?: string; Message: string };
+}
+
+export type TaskState =
+  | "new" | "allocated" | "pending" | "assigned" | "accepted" | "preparing" | "ready" | "starting" | "running"
+  | "complete" | "shutdown" | "failed" | "rejected" | "remove" | "orphaned";
+
+export const TERMINAL: readonly TaskState[] = ["complete", "shutdown", "failed", "rejected", "orphaned", "remove"];
+
+export interface TaskRecord {
+  ID: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  Labels: Labels;
+  Spec: TaskSpec;
+  ServiceID: string;
+  /** Replicated services: the replica number; global services: none. */
+  Slot?: number;
+  NodeID?: string;
+  Status: {
+    Timestamp: string;
+    State: TaskState;
+    Message: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID: string; PID: number; ExitCode: number };
+    PortStatus?: Record<string, unknown>;
+  };
+  DesiredState: "running" | "shutdown" | "remove" | "ready" | "complete";
+  NetworksAttachments?: { Network: { ID: string; Spec: { Name: string } }; Addresses: string[] }[];
+  /** The service's specVersion the task was made from. */
+  specVersion: number;
+  /** Service name and the endpoint mode, denormalised for the agent and DNS. */
+  serviceName: string;
+}

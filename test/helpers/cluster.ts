@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { TestDaemon, api, run, waitFor, type RunResult } from "./daemon.js";
 
 /**
@@ -12,7 +13,8 @@ import { TestDaemon, api, run, waitFor, type RunResult } from "./daemon.js";
 export class ClusterHost {
   readonly daemon = new TestDaemon();
   constructor(readonly netns: string, readonly ip: string, readonly hostname: string, readonly index: number) {
-    this.daemon.wrap = ["ip", "netns", "exec", netns, "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', hostname];
+    // nsenter, not `ip netns exec`: that remounts /sys, which hides /sys/fs/cgroup from the OCI runtime.
+    this.daemon.wrap = ["nsenter", `--net=/run/netns/${netns}`, "--", "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', hostname];
   }
 
   get env(): Record<string, string> {
@@ -26,11 +28,29 @@ export class ClusterHost {
 
   /** A command inside this host's network namespace. */
   exec(cmd: string[], timeoutMs = 20_000): Promise<RunResult> {
-    return run("ip", ["netns", "exec", this.netns, ...cmd], { timeoutMs });
+    return run("nsenter", [`--net=/run/netns/${this.netns}`, "--", ...cmd], { timeoutMs });
   }
 
   api(method: string, path: string, body?: unknown) {
     return api(this.daemon.socket, method, path, body);
+  }
+
+  /** The host dies for the cluster: its daemon and its etcd member are SIGKILLed (task containers keep running). */
+  async killNode(): Promise<void> {
+    await this.daemon.kill9();
+    const pid = Number(await readFile(`${this.daemon.dataRoot}/swarm/etcd/etcd.pid`, "utf8").catch(() => ""));
+    if (pid) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+  }
+
+  /** Start the daemon again on the same state (it rejoins its swarm). */
+  async restart(): Promise<void> {
+    await this.daemon.start(["--bip", `10.213.${20 + this.index}.1/24`]);
   }
 
   async start(): Promise<void> {

@@ -113,6 +113,13 @@ export class TestDaemon {
     return { DOCKER_HOST: this.host, DOCKER_CONFIG: `${this.base}/docker-config` };
   }
 
+  /** The daemon's nftables table (`ip wharf_<hash of the data-root>`). */
+  get nftTable(): string {
+    let h = 0;
+    for (const ch of path.resolve(this.dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+    return `wharf_${h.toString(16)}`;
+  }
+
   /** Each test daemon gets its own default bridge (its subnet is picked free at start), unless the test names one. */
   readonly bridge = `wt${this.id}`;
 
@@ -184,6 +191,21 @@ async function cleanupLeftovers(d: TestDaemon): Promise<void> {
     /* best effort */
   }
   await cleanupNetworking(d).catch(() => undefined);
+  // Container processes whose monitor is gone (a test killed it) still sit in the daemon's cgroups: end them by cgroup.
+  for (const ctrl of ["pids", "memory", "unified", ""]) {
+    const dir = `/sys/fs/cgroup/${ctrl ? `${ctrl}` : ""}${d.cgroupParent}`.replace("//", "/");
+    for (const sub of await fs.readdir(dir).catch(() => [] as string[])) {
+      const procs = await fs.readFile(`${dir}/${sub}/cgroup.procs`, "utf8").catch(() => "");
+      for (const pid of procs.split("\n").filter(Boolean)) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  }
+  if (d.cgroupParent) await new Promise((r) => setTimeout(r, 100));
   for (const ctrl of await fs.readdir("/sys/fs/cgroup").catch(() => [] as string[])) {
     const dir = `/sys/fs/cgroup/${ctrl}${d.cgroupParent}`;
     for (const sub of await fs.readdir(dir).catch(() => [] as string[])) await fs.rmdir(`${dir}/${sub}`).catch(() => undefined);
@@ -214,9 +236,7 @@ async function cleanupNetworking(d: TestDaemon): Promise<void> {
     const n = JSON.parse(await fs.readFile(`${netDir}/networks/${f}`, "utf8").catch(() => "{}"));
     if (n.bridge && (n.ownsBridge || n.bridge === d.bridge)) quiet("ip", ["link", "delete", n.bridge]);
   }
-  let h = 0;
-  for (const ch of path.resolve(d.dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  quiet("nft", ["delete", "table", "ip", `wharf_${h.toString(16)}`]);
+  quiet("nft", ["delete", "table", "ip", d.nftTable]);
 }
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {

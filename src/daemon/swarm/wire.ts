@@ -12,6 +12,14 @@ import type { ImageService } from "../images/image-service.js";
 import type { EventBus } from "../events/event-bus.js";
 import { WHARF_VERSION } from "../system/system-service.js";
 import { SwarmBackendImpl } from "./swarm-backend.js";
+import { serviceRoutes } from "../../api/routes/services/index.js";
+import { taskRoutes } from "../../api/routes/tasks/index.js";
+import { createService, inspectService, listServices, removeService, updateService } from "../../cluster/services.js";
+import { inspectTask, listTasks } from "../../cluster/tasks.js";
+import type { ServiceSpec } from "../../cluster/objects.js";
+import { Orchestrator } from "../../cluster/orchestrator.js";
+import { Agent } from "../../cluster/agent.js";
+import { EngineTaskRuntime } from "./task-runtime.js";
 
 export interface SwarmWiringDeps {
   config: DaemonConfig;
@@ -38,10 +46,24 @@ export async function wireSwarm(d: SwarmWiringDeps): Promise<{ routes: Route[]; 
     labels: engineLabels,
     isEngineInterface: (n) => n === bridge || /^(br-|veth|wov|wvx)/.test(n),
   });
+  swarm.addComponent(new Agent(new EngineTaskRuntime(d.containers, d.events)));
+  swarm.addComponent(new Orchestrator());
   await swarm.restore();
   const backend = new SwarmBackendImpl(swarm);
+  const m = () => swarm.requireManager();
   return {
-    routes: [...swarmRoutes(backend), ...nodeRoutes(backend.nodeBackend())],
+    routes: [
+      ...swarmRoutes(backend),
+      ...nodeRoutes(backend.nodeBackend()),
+      ...serviceRoutes({
+        list: (f, status) => listServices(m(), f, status),
+        inspect: (ref) => inspectService(m(), ref),
+        create: (spec) => createService(m(), spec as unknown as ServiceSpec),
+        update: (ref, v, spec, rb) => updateService(m(), ref, v, spec as unknown as ServiceSpec, rb),
+        remove: (ref) => removeService(m(), ref),
+      }),
+      ...taskRoutes({ list: (f) => listTasks(m(), f), inspect: (ref) => inspectTask(m(), ref) }),
+    ],
     info: () => swarmInfo(swarm),
     close: () => swarm.close(),
   };

@@ -17,7 +17,7 @@ export function stubRoutes(): Route[] {
     { method: "GET", path: "/plugins", handler: (ctx: RequestContext) => ctx.sendJson(200, []) },
   ];
   // /swarm and /nodes are served by the cluster routes (503 while the node is in no swarm).
-  for (const noun of ["services", "tasks", "secrets", "configs"]) {
+  for (const noun of ["secrets", "configs"]) {
     routes.push({ method: "GET", path: `/${noun}`, handler: notSwarm });
     routes.push({ method: "GET", path: `/${noun}/{id}`, handler: notSwarm });
     routes.push({ method: "POST", path: `/${noun}/create`, handler: notSwarm });
@@ -25,6 +25,5 @@ export function stubRoutes(): Route[] {
     routes.push({ method: "POST", path: `/${noun}/{id}/update`, handler: notSwarm });
   }
   routes.push({ method: "POST", path: "/swarm/unlock", handler: notSwarm });
-  routes.push({ method: "GET", path: "/services/{id}/logs", handler: notSwarm });
   return routes;
 }
