@@ -173,7 +173,7 @@ export class SpoolForwarder {
               if (rest.size > offset) await this.readFile(live, offset, rest.size);
               await live.fh!.close();
               // Rotated more than once since the last look: the files in between (seq numbers skip what was read).
-              const between = await filesAfter(this.o.spool, live.ino);
+              const between = await filesAfter(this.o.spool, live.ino, now.ino);
               for (const f of between.files) await this.readFile(f, 0);
               await closeLogFiles(between.files);
               live = now;

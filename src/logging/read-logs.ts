@@ -179,7 +179,7 @@ export async function streamLogs(base: string, format: LogFormat, out: Writable,
         if (rest.size > offset) await readChunks(live, feed, offset, rest.size);
         await live.fh!.close();
         // Several rotations may have happened since the last look: read the files in between.
-        const between = await filesAfter(base, live.ino);
+        const between = await filesAfter(base, live.ino, now.ino);
         skipUpTo = between.found ? "" : lastTime;
         for (const f of between.files) {
           splitter = new RecordSplitter(format);
