@@ -16,16 +16,19 @@ function dirOf(e: Engine): string {
   return path.join(BASE, `compose-${e.name}`, "rocketchat");
 }
 
+// Each engine's project network gets a subnet of its own: the shared machine's default pools can run out.
+const SUBNET: Record<string, string> = { wharf: "10.253.1.0/24", dockerd: "10.253.2.0/24", podman: "10.253.3.0/24" };
+
 function compose(e: Engine, args: string[]): Cmd {
-  const file = path.join(dirOf(e), "compose.yaml");
+  const files = ["-f", path.join(dirOf(e), "compose.yaml"), "-f", path.join(dirOf(e), "bench-network.yaml")];
   const base = e.cli([]);
   const env = { ...base.env, ROCKETCHAT_PORT: "0" };
   if (e.name === "wharf") {
-    const own = (e as WharfEngine).ownCli(["compose", "-f", file, "-p", PROJECT, ...args]);
+    const own = (e as WharfEngine).ownCli(["compose", ...files, "-p", PROJECT, ...args]);
     return { ...own, env: { ...own.env, ...env } };
   }
-  if (e.name === "dockerd") return { cmd: "docker-compose", args: ["-f", file, "-p", PROJECT, ...args], env: { ...env, COMPOSE_DOCKER_CLI_BUILD: "0", DOCKER_BUILDKIT: "0" } };
-  return { cmd: "podman-compose", args: ["--podman-args", base.args.join(" "), "-f", file, "-p", PROJECT, ...args], env };
+  if (e.name === "dockerd") return { cmd: "docker-compose", args: [...files, "-p", PROJECT, ...args], env: { ...env, COMPOSE_DOCKER_CLI_BUILD: "0", DOCKER_BUILDKIT: "0" } };
+  return { cmd: "podman-compose", args: ["--podman-args", base.args.join(" "), ...files, "-p", PROJECT, ...args], env };
 }
 
 export function composeScenario(): Scenario {
@@ -43,6 +46,7 @@ export function composeScenario(): Scenario {
       await fs.rm(path.dirname(dirOf(e)), { recursive: true, force: true });
       await fs.mkdir(path.dirname(dirOf(e)), { recursive: true });
       await fs.cp(path.join(REPO, "examples", "rocketchat"), dirOf(e), { recursive: true });
+      await fs.writeFile(path.join(dirOf(e), "bench-network.yaml"), `networks:\n  botnet:\n    ipam:\n      config:\n        - subnet: ${SUBNET[e.name]}\n`);
       await must(compose(e, ["build"]), { timeoutMs: 180_000 });
       // one full cycle as the support probe (and to warm caches)
       await must(compose(e, ["up", "-d"]), { timeoutMs: 120_000 });

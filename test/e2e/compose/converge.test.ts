@@ -121,6 +121,20 @@ services:
   assert.equal(code.code, 4, "run passes the exit code on");
   const oneoffs = expectOk(await run("docker", ["ps", "-aq", "--filter", "label=com.docker.compose.oneoff=True"], { env: d.env }), "ps").stdout.trim();
   assert.equal(oneoffs, "", "--rm removed the one-off containers");
+  // the smaller commands, on a running project
+  expectOk(await c(["up", "-d", "server"]), "up -d server");
+  assert.match(expectOk(await c(["ls"]), "ls").stdout, /^att\s+(exited\(1\), )?running\(1\)\s+\/.*compose\.yaml$/m);
+  assert.match(expectOk(await c(["images"]), "images").stdout, /^att-server-1\s+busybox\s+latest\s+[0-9a-f]{12}\s/m);
+  expectOk(await c(["pause", "server"]), "pause");
+  assert.equal(expectOk(await c(["ps", "--format", "{{.State}}"]), "ps").stdout.trim(), "paused");
+  expectOk(await c(["unpause", "server"]), "unpause");
+  await fs.writeFile(path.join(dir, "f.txt"), "copied\n");
+  expectOk(await c(["cp", path.join(dir, "f.txt"), "server:/tmp/f.txt"]), "cp in");
+  assert.equal(expectOk(await c(["exec", "-T", "server", "cat", "/tmp/f.txt"]), "exec cat").stdout, "copied\n");
+  expectOk(await c(["kill", "server"]), "kill");
+  assert.match(expectOk(await c(["ps", "-a", "--format", "{{.Name}} {{.State}}"]), "ps -a").stdout, /^att-server-1 exited$/m);
+  expectOk(await c(["rm", "-f"]), "rm");
+  assert.equal(expectOk(await c(["ps", "-aq"]), "ps -aq").stdout.trim(), "");
   expectOk(await c(["down"]), "down");
   assert.deepEqual(await projectLeftovers(d, "att"), []);
 });
