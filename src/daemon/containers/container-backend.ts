@@ -40,6 +40,9 @@ export class ContainerBackend implements ContainersBackend {
   remove(ref: string, o: { force?: boolean; volumes?: boolean }) {
     return this.svc.remove(ref, o);
   }
+  removeLink(parent: string, alias: string) {
+    return this.svc.removeLink(parent, alias);
+  }
   rename(ref: string, name: string) {
     return this.svc.rename(ref, name);
   }

@@ -9,6 +9,7 @@ import type { ContainerRecord } from "../containers/types.js";
 import type { NetworkService } from "./network-service.js";
 import { hasIpv6 } from "./network-service.js";
 import { publishPorts, reopenProxies, wantedBindings } from "./publish.js";
+import { parseLinks } from "./links.js";
 import type { EndpointConfig, EndpointRecord, NetworkRecord, SandboxRecord } from "./types.js";
 
 export interface ContainerLookup {
@@ -204,7 +205,19 @@ export class Endpoints {
     const v4 = new Set<string>();
     const v6 = new Set<string>();
     let found = false;
+    // On a user-defined network a legacy link's alias is a name only its parent resolves.
+    const client = this.sandboxOfIp(networkId, clientIp);
+    const link = parseLinks(client && this.containers.find(client.containerId)?.hostConfig.Links).find((l) => l.alias.toLowerCase() === want);
+    const linked = link && this.containers.find(link.child);
     for (const net of this.networksSeenFrom(networkId, clientIp)) {
+      if (linked) {
+        for (const e of this.store.sandbox(linked.id)?.endpoints ?? []) {
+          if (e.networkId !== net.Id) continue;
+          found = true;
+          v4.add(e.ip);
+          if (e.ip6) v6.add(e.ip6);
+        }
+      }
       const suffix = `.${net.Name.toLowerCase()}`;
       for (const sb of this.store.allSandboxes()) {
         for (const e of sb.endpoints) {

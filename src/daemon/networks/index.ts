@@ -75,8 +75,8 @@ export class Networking {
   inspect(ref: string) {
     return this.service.inspect(ref);
   }
-  create(req: NetworkCreateRequest) {
-    return this.service.create(req);
+  create(req: NetworkCreateRequest, opts: { allowDuplicate?: boolean } = {}) {
+    return this.service.create(req, opts);
   }
   remove(ref: string) {
     return this.service.remove(ref);

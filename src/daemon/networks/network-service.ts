@@ -147,11 +147,14 @@ export class NetworkService {
     }
   }
 
-  async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+  /** `allowDuplicate`: an old client (API < 1.44) without CheckDuplicate gets a second network of that name and a warning. */
+  async create(req: NetworkCreateRequest, how: { allowDuplicate?: boolean } = {}): Promise<{ Id: string; Warning: string }> {
     const name = req.Name;
     if (!name) throw new InvalidArgumentError("invalid name: name is required");
     if (PREDEFINED.includes(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network `);
-    if (this.store.allNetworks().some((n) => n.Name === name)) throw new ConflictError(`network with name ${name} already exists`);
+    const same = this.store.allNetworks().find((n) => n.Name === name);
+    if (same && !how.allowDuplicate) throw new ConflictError(`network with name ${name} already exists`);
+    const warning = same ? `Network with name ${name} (id : ${same.Id}) already exists` : "";
     const driver = req.Driver || "bridge";
     if (driver === "host" || driver === "null") throw new ForbiddenError(`only one instance of "${driver}" network is allowed`);
     if (driver !== "bridge") throw new NotFoundError(`plugin "${driver}" not found`);
@@ -191,7 +194,7 @@ export class NetworkService {
     await this.refreshFirewall();
     await this.startDns(n);
     this.ctx.events.publish("network", "create", n.Id, { name: n.Name, type: "bridge" });
-    return { Id: n.Id, Warning: "" };
+    return { Id: n.Id, Warning: warning };
   }
 
   async remove(ref: string): Promise<void> {
