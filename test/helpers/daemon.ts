@@ -232,6 +232,7 @@ async function cleanupNetworking(d: TestDaemon): Promise<void> {
   let h = 0;
   for (const ch of path.resolve(d.dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
   quiet("nft", ["delete", "table", "ip", `wharf_${h.toString(16)}`]);
+  quiet("nft", ["delete", "table", "ip6", `wharf_${h.toString(16)}`]);
 }
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {

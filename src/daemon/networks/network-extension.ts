@@ -68,8 +68,8 @@ export class NetworkExtension implements ContainerExtension {
       eps[n.Name] = { ...v, NetworkID: n.Id };
     }
     for (const [name, e] of Object.entries(eps)) {
-      const ipv4 = (e.IPAMConfig as { IPv4Address?: string } | undefined)?.IPv4Address;
-      if (ipv4 && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
+      const ipam = e.IPAMConfig as { IPv4Address?: string; IPv6Address?: string } | undefined;
+      if ((ipam?.IPv4Address || ipam?.IPv6Address) && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
       const aliases = e.Aliases as string[] | undefined;
       if (aliases?.length && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("network-scoped alias is supported only for containers in user defined networks");
     }
