@@ -32,3 +32,24 @@ export async function dirSize(dir: string): Promise<number> {
   await walk(dir);
   return total;
 }
+
+/**
+ * Disk space used under `paths`, as `du` counts it: allocated blocks of every
+ * file and directory, each hardlinked inode once (across all the paths).
+ */
+export async function diskUsage(paths: string[]): Promise<number> {
+  const seen = new Set<string>();
+  let total = 0;
+  const visit = async (p: string): Promise<void> => {
+    const st = await fs.lstat(p, { bigint: false }).catch(() => undefined);
+    if (!st) return;
+    const key = `${st.dev}:${st.ino}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    total += st.blocks * 512;
+    if (!st.isDirectory()) return;
+    for (const name of await fs.readdir(p).catch(() => [] as string[])) await visit(path.join(p, name));
+  };
+  for (const p of paths) await visit(p);
+  return total;
+}

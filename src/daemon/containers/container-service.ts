@@ -280,6 +280,7 @@ export class ContainerService {
     const live = this.live.get(c.id);
     this.live.delete(c.id);
     live?.notifyRemoved();
+    this.deps.onRemoved?.(c);
   }
 
   /** Forget the legacy link `/<parent>/<alias>` (it takes effect at the parent's next start, as in dockerd). */

@@ -180,6 +180,12 @@ export class Endpoints {
     if (sb.ports.length) await this.nets.refreshFirewall();
   }
 
+  /** Daemon shutdown: release every published port the daemon listens on (a restart re-opens those of running containers). */
+  async closeProxies(): Promise<void> {
+    for (const list of this.proxies.values()) for (const p of list) await p.close().catch(() => undefined);
+    this.proxies.clear();
+  }
+
   /** After a daemon restart the container still runs: listen on its published ports again. */
   async restore(c: ContainerRecord): Promise<void> {
     const sb = this.store.sandbox(c.id);

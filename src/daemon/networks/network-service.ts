@@ -281,10 +281,15 @@ export class NetworkService {
     return networkView(n, this.ctx.containersOn(n.Id));
   }
 
-  /** Daemon shutdown: stop DNS servers (bridges and rules stay, like dockerd's). */
+  /** Daemon shutdown: stop DNS servers (bridges stay, like dockerd's; the table is removeFirewall's). */
   async close(): Promise<void> {
     for (const d of this.dns.values()) await d.stop();
     this.dns.clear();
+  }
+
+  /** Delete the daemon's nftables table (when no container needs it any more); the next start rebuilds it. */
+  async removeFirewall(): Promise<void> {
+    if (this.ctx.cfg.iptables) await deleteTable(this.ctx.table);
   }
 
   static tableName(dataRoot: string): string {
