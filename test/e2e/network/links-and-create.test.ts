@@ -41,6 +41,8 @@ describe("legacy links, CheckDuplicate, EndpointsConfig.bridge", () => {
     await dk("create", "--name", p2, "--link", child, "busybox", "true");
     try {
       assert.equal(await dk("inspect", "-f", "{{json .HostConfig.Links}}", p2), JSON.stringify([`/${child}:/${p2}/${child}`]));
+      const listed = (await api(d.socket, "GET", `/containers/json?filters=${encodeURIComponent(JSON.stringify({ name: [child] }))}`)).json();
+      assert.deepEqual(listed[0].Names, [`/${child}`, `/${p2}/${child}`], "a linked container is listed under its link names too");
       await dk("rm", "--link", `/${p2}/${child}`);
       assert.equal(await dk("inspect", "-f", "{{json .HostConfig.Links}}", p2), "null");
       const r = await run("docker", ["rm", "--link", child], { env: d.env });
