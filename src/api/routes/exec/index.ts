@@ -2,6 +2,7 @@ import { stdcopyFrame } from "../../../lib/stdcopy.js";
 import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ExecBackend } from "./backend.js";
+import type { ContainerExecBody, ExecStartBody } from "../../types/engine-api.js";
 
 function dims(h: number | undefined, w: number | undefined): [number, number] {
   if (h === undefined || w === undefined || h < 0 || w < 0) throw new InvalidArgumentError("invalid resize: h and w must be non-negative integers");
@@ -11,12 +12,12 @@ function dims(h: number | undefined, w: number | undefined): [number, number] {
 /** Exec routes: create, start (hijacked or detached), resize, inspect. */
 export function execRoutes(b: ExecBackend): Route[] {
   return [
-    { method: "POST", path: "/containers/{id}/exec", handler: async (ctx) => ctx.sendJson(201, await b.create(ctx.params.id, await ctx.json<unknown>())) },
+    { method: "POST", path: "/containers/{id}/exec", handler: async (ctx) => ctx.sendJson(201, await b.create(ctx.params.id, await ctx.body<ContainerExecBody>("ContainerExec", {}))) },
     {
       method: "POST",
       path: "/exec/{id}/start",
       handler: async (ctx) => {
-        const body = await ctx.json<{ Detach?: boolean; Tty?: boolean }>({});
+        const body = await ctx.body<ExecStartBody>("ExecStart", {});
         b.check(ctx.params.id);
         if (body.Detach) {
           await b.start(ctx.params.id, { detach: true, tty: body.Tty });

@@ -1,5 +1,6 @@
 import type { Route, RequestContext } from "../../router.js";
 import type { StatsBackend } from "./backend.js";
+import type { ContainerUpdateBody } from "../../types/engine-api.js";
 
 function closedPromise(ctx: RequestContext): Promise<void> {
   const sock = ctx.req.socket;
@@ -21,6 +22,6 @@ export function statsRoutes(b: StatsBackend): Route[] {
         await b.stats(ctx.params.id!, { stream: ctx.bool("stream", true), oneShot: ctx.bool("one-shot") }, res, closedPromise(ctx));
       },
     },
-    { method: "POST", path: "/containers/{id}/update", handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, await ctx.json<unknown>({}))) },
+    { method: "POST", path: "/containers/{id}/update", handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, await ctx.body<ContainerUpdateBody>("ContainerUpdate", {}))) },
   ];
 }
