@@ -41,6 +41,8 @@ function typesAndEnumsOnly(s: unknown): unknown {
     if (NOT_CHECKED_HERE.has(k)) continue;
     out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as SchemaNode).map(([p, ps]) => [p, typesAndEnumsOnly(ps)])) : typesAndEnumsOnly(v);
   }
+  // "" is Go's zero value for every string: a client that leaves an enum unset sends it.
+  if (Array.isArray(out.enum) && out.enum.some((x) => typeof x === "string") && !out.enum.includes("")) out.enum = [...out.enum, ""];
   return out;
 }
 
