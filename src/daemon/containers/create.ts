@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
-import { parseSignal } from "./signals.js";
+import { validateCreateConfig } from "./validate-config.js";
+import { detectHostInfo } from "../../runtime/host-info.js";
 import { mergeHealthConfig, type HealthConfig } from "../health/health-config.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
@@ -63,20 +64,18 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`network ${netMode} not found; only bridge, host, none and container:<name> are available`);
   }
   hostConfig.NetworkMode = netMode === "default" ? "bridge" : netMode;
+  validateCreateConfig(body, hostConfig);
+  // dockerd's default IPC mode is private (the router makes it shareable for API < 1.40).
+  hostConfig.IpcMode ||= "private";
+  // dockerd's default cgroup namespace: the host's on cgroup v1, a private one on v2.
+  hostConfig.CgroupnsMode ||= (await detectHostInfo()).cgroupVersion === 2 ? "private" : "host";
   const policy = hostConfig.RestartPolicy?.Name ?? "";
-  if (hostConfig.AutoRemove && policy !== "" && policy !== "no") {
-    throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
-  }
-  if (!["", "no", "always", "unless-stopped", "on-failure"].includes(policy)) {
-    throw new InvalidArgumentError(`invalid restart policy '${policy}'`);
-  }
   hostConfig.RestartPolicy = { Name: policy || "no", MaximumRetryCount: hostConfig.RestartPolicy?.MaximumRetryCount ?? 0 };
   if (hostConfig.Runtime && !deps.runtimes[hostConfig.Runtime]) {
     throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
   }
   hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
   hostConfig.LogConfig = hostConfig.LogConfig?.Type ? hostConfig.LogConfig : { Type: "json-file", Config: {} };
-  if (body.StopSignal) parseSignal(body.StopSignal);
 
   const image = await deps.images.resolveForContainer(body.Image);
   const { HostConfig: _h, NetworkingConfig: _n, ...userConfig } = body;

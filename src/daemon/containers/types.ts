@@ -62,6 +62,9 @@ export interface HostConfig {
   Init?: boolean | null;
   Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
   LogConfig?: { Type: string; Config: Record<string, string> };
+  Links?: string[] | null;
+  PublishAllPorts?: boolean;
+  CgroupnsMode?: string;
   [key: string]: unknown;
 }
 

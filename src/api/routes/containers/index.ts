@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ContainersBackend } from "./backend.js";
 import type { ContainerCreateBody } from "../../types/engine-api.js";
 import { versionLessThan } from "../../version.js";
+import { adaptCreateBody } from "./create-compat.js";
 
 /** Resolves when the client goes away; `dispose` removes the listener (keep-alive sockets serve many requests). */
 function clientGone(ctx: RequestContext): { closed: Promise<void>; dispose: () => void } {
@@ -47,7 +48,7 @@ export function containerRoutes(b: ContainersBackend): Route[] {
     {
       method: "POST",
       path: "/containers/create",
-      handler: async (ctx) => ctx.sendJson(201, await b.create(await ctx.body<ContainerCreateBody>("ContainerCreate"), ctx.str("name"))),
+      handler: async (ctx) => ctx.sendJson(201, await b.create(adaptCreateBody(ctx.apiVersion, await ctx.body<ContainerCreateBody>("ContainerCreate")), ctx.str("name"))),
     },
     { method: "POST", path: "/containers/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
     { method: "GET", path: "/containers/{id}/json", handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id, ctx.bool("size"))) },
