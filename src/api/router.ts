@@ -4,6 +4,7 @@ import { InvalidArgumentError, TooLargeError } from "../lib/errors.js";
 import { parseFilters, type Filters } from "../lib/filters.js";
 import { validateBody } from "./schema/body-validator.js";
 import { checkJsonContentType, EOF_MESSAGE, parseJsonBody } from "./json-body.js";
+import { PlainHttpStream } from "./plain-stream.js";
 
 /** Largest JSON body we accept; Engine API JSON bodies are small, streams (import, build, load) are not read through here. */
 export const MAX_JSON_BODY = 10 * 1024 * 1024;
@@ -156,8 +157,9 @@ export class RequestContext {
 
   /**
    * Take over the connection for a raw bidirectional stream (attach, exec start).
-   * With an Upgrade request this answers 101; otherwise it answers 200 and streams
-   * the raw body (stdin is then not available).
+   * With `Upgrade: tcp` this answers 101 with `contentType`; without it, like
+   * dockerd, 200 with `application/vnd.docker.raw-stream` (whatever the framing)
+   * and a body that ends when the stream does.
    */
   hijack(contentType = "application/vnd.docker.raw-stream"): Duplex {
     if (this.upgradeSocket) {
@@ -166,11 +168,12 @@ export class RequestContext {
       if (this.upgradeHead && this.upgradeHead.length) s.unshift(this.upgradeHead);
       return s;
     }
-    const res = this.response;
-    res.writeHead(200, { "Content-Type": contentType });
-    res.flushHeaders();
-    const socket = res.socket as Duplex;
-    return socket;
+    return new PlainHttpStream(this.req, this.response).open({ "Content-Type": "application/vnd.docker.raw-stream" });
+  }
+
+  /** True when the client asked for the connection upgrade (`Upgrade: tcp`). */
+  get upgraded(): boolean {
+    return !!this.upgradeSocket;
   }
 }
 

@@ -1,5 +1,7 @@
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
+import type tls from "node:tls";
 import { promises as fs } from "node:fs";
 import type { Duplex } from "node:stream";
 import { Router, RequestContext, type Route } from "./router.js";
@@ -7,6 +9,7 @@ import { publicErrorMessage, statusFromError } from "./errors.js";
 import { API_VERSION, compareVersions } from "./version.js";
 import { errorMessage } from "../lib/errors.js";
 import { log } from "../lib/log.js";
+import { clientIdentity } from "./client-identity.js";
 
 const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
 
@@ -16,6 +19,8 @@ export interface ServerOptions {
   routes: Route[];
   /** Sent as the `Server` header, like dockerd's `Docker/<version> (linux)`. */
   serverHeader: string;
+  /** TLS for every tcp listener (dockerd never puts TLS on the unix socket); absent = plain HTTP. */
+  tls?: tls.TlsOptions;
 }
 
 /** The HTTP edge: listeners, /v1.NN prefix handling, error → status mapping. */
@@ -30,7 +35,13 @@ export class ApiServer {
 
   async listen(): Promise<void> {
     for (const host of this.opts.hosts) {
-      const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => void this.handle(req, res));
+      const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+      const tlsOpts = host.startsWith("tcp://") ? this.opts.tls : undefined;
+      // allowHalfOpen as for plain http: a hijacked stream whose client closed its
+      // write side (Go sends close_notify) still carries the output back.
+      const server = tlsOpts ? https.createServer({ ...tlsOpts, keepAliveTimeout: 60_000, allowHalfOpen: true }, handler) : http.createServer({ keepAliveTimeout: 60_000 }, handler);
+      // A refused handshake (no, unknown or expired client certificate; plain HTTP on the TLS port) never reaches a route.
+      if (tlsOpts) server.on("tlsClientError", (err: Error, s: net.Socket) => log.debug("TLS handshake refused", { host, from: `${s.remoteAddress}:${s.remotePort}`, error: err.message }));
       server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void this.handle(req, undefined, socket, head));
       server.on("connection", (s: net.Socket) => {
         this.sockets.add(s);
@@ -67,6 +78,7 @@ export class ApiServer {
         throw Object.assign(new Error(`client version ${apiVersion} is too new. Maximum supported API version is ${API_VERSION}`), { status: 400 });
       }
       const method = (req.method ?? "GET").toUpperCase();
+      if (log.enabled("debug")) log.debug("API request", { method, path: url.pathname, client: clientIdentity(req.socket) });
       const { route, params, pathKnown } = this.router.match(method, path);
       if (!route) {
         const status = pathKnown ? 405 : 404;
@@ -120,7 +132,7 @@ async function listenOn(server: http.Server, host: string): Promise<void> {
   if (host.startsWith("tcp://")) {
     const u = new URL(host.replace(/^tcp:/, "http:"));
     const port = Number(u.port || "2375");
-    const hostname = u.hostname.replace(/^\[|\]$/g, "") || "0.0.0.0";
+    const hostname = u.hostname.replace(/^\[|\]$/g, "") || "localhost";
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, hostname, () => resolve());

@@ -2,6 +2,7 @@ import { promises as fs, accessSync, constants } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
+import type tls from "node:tls";
 import { ApiServer } from "../api/server.js";
 import { containerRoutes } from "../api/routes/containers/index.js";
 import { systemRoutes } from "../api/routes/system/index.js";
@@ -29,6 +30,10 @@ import { chooseRuntimes } from "./runtimes.js";
 import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
+import { ContainerLogging } from "./logs/container-logging.js";
+import { ramInBytes } from "../lib/units.js";
+import type { ConfigChange } from "./config/reload.js";
+import { wireSwarm } from "./swarm/wire.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -53,9 +58,17 @@ function initPath(cfg: DaemonConfig): string {
 export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
+  private logging?: ContainerLogging;
+  private events?: EventBus;
+  private engineId = "";
+  private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
   containers!: ContainerService;
 
-  constructor(readonly config: DaemonConfig) {}
+  constructor(
+    readonly config: DaemonConfig,
+    /** How the API is exposed, prepared by api-listeners.ts before start. */
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+  ) {}
 
   async start(): Promise<void> {
     const cfg = this.config;
@@ -63,10 +76,11 @@ export class Daemon {
     const idFile = path.join(cfg.dataRoot, "engine-id.json");
     let engineId = (await readJsonIfExists<{ id: string }>(idFile))?.id;
     if (!engineId) await writeJsonAtomic(idFile, { id: (engineId = randomUUID()) });
+    this.engineId = engineId;
 
     const host = await detectHostInfo();
     const { runtimes, defaultRuntime } = chooseRuntimes(cfg, host);
-    const events = new EventBus(path.join(cfg.dataRoot, "events.jsonl"));
+    const events = (this.events = new EventBus(path.join(cfg.dataRoot, "events.jsonl")));
     await events.load();
     const store = new ContainerStore(path.join(cfg.dataRoot, "containers"));
     await store.load();
@@ -77,15 +91,23 @@ export class Daemon {
         return c && { containerId: c.id, running: isRunning(c.state.status) };
       },
       onEvent: (action, id, attrs) => events.publish("image", action, id, attrs),
-      registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
+      registry: cfg, // the live config: a SIGHUP reload of mirrors and insecure registries applies to the next pull
     });
     const snapshotter = images.snapshotter;
     const networking = (this.networking = new Networking(
-      { bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: Number((cfg as { mtu?: string }).mtu) || undefined, icc: (cfg as { icc?: boolean }).icc },
+      {
+        bridge: cfg.bridge, bip: cfg.bip, iptables: cfg.iptables, ipForward: cfg.ipForward, userlandProxy: cfg.userlandProxy, mtu: cfg.mtu || undefined, icc: cfg.icc,
+        dns: { dns: cfg.dns, dnsSearch: cfg.dnsSearch, dnsOpts: cfg.dnsOpts }, addressPools: cfg.defaultAddressPools,
+      },
       cfg.dataRoot, store, events,
     ));
     await networking.init();
     const storage = wireStorageFeatures({ dataRoot: cfg.dataRoot, store, events });
+    const logging = (this.logging = new ContainerLogging({
+      defaults: () => ({ driver: cfg.logDriver, opts: cfg.logOpts }),
+      containerDir: (id) => store.dir(id),
+      stateDir: (id) => path.join(cfg.execRoot, id),
+    }));
     this.containers = new ContainerService({
       store,
       images,
@@ -98,12 +120,22 @@ export class Daemon {
       initPath: initPath(cfg),
       initByDefault: cfg.init,
       cgroupParent: cfg.cgroupParent,
-      extensions: [networking.extension, ...(await storage.extensions())],
+      extensions: [networking.extension, ...(await storage.extensions()), logging],
+      logs: logging,
+      defaults: () => ({
+        dns: { dns: cfg.dns, dnsSearch: cfg.dnsSearch, dnsOpts: cfg.dnsOpts },
+        ulimits: Object.values(cfg.defaultUlimits),
+        shmSize: cfg.defaultShmSize ? ramInBytes(cfg.defaultShmSize) : undefined,
+      }),
     });
     await this.containers.restore();
+    for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
+    const swarm = (this.swarm = await wireSwarm({ config: cfg, containers: this.containers, networking, images, events }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
+      warnings: this.api.infoWarnings ?? [],
+      swarmInfo: swarm.info,
     });
     const imageIdOf = async (ref: string) => {
       try {
@@ -114,6 +146,7 @@ export class Daemon {
     };
     this.server = new ApiServer({
       hosts: cfg.hosts,
+      tls: this.api.tls,
       serverHeader: `Docker/${WHARF_VERSION} (linux)`,
       routes: [
         ...systemRoutes(system),
@@ -126,6 +159,7 @@ export class Daemon {
         ...networkRoutes(networking),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
+        ...swarm.routes,
         ...stubRoutes(),
       ],
     });
@@ -134,7 +168,20 @@ export class Daemon {
 
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
-    if (stopContainers && this.containers) await this.containers.stopAll();
+    await this.swarm?.close();
+    if (stopContainers && this.containers) await this.containers.stopAll(this.config.shutdownTimeout);
+    await this.logging?.close();
     await this.networking?.close();
+  }
+
+  /** After a SIGHUP reload: dockerd's `daemon reload` event with the reloadable settings. */
+  configReloaded(changes: ConfigChange[]): void {
+    const c = this.config;
+    this.events?.publish("daemon", "reload", this.engineId, {
+      debug: String(c.debug), labels: JSON.stringify(c.labels), "insecure-registries": JSON.stringify(c.insecureRegistries),
+      "registry-mirrors": JSON.stringify(c.registryMirrors), "max-concurrent-downloads": String(c.maxConcurrentDownloads),
+      "max-concurrent-uploads": String(c.maxConcurrentUploads), "live-restore": String(c.liveRestore), "shutdown-timeout": String(c.shutdownTimeout),
+      "log-driver": c.logDriver, changed: changes.map((x) => x.key).join(","),
+    });
   }
 }

@@ -1,8 +1,11 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { loadDaemonConfig, DEFAULT_SOCKET } from "./config.js";
+import { loadDaemonConfig, DEFAULT_SOCKET, type DaemonConfig } from "./config.js";
+import type { LoadedConfig } from "./config/load.js";
+import { reloadDaemonConfig } from "./config/reload.js";
 import { lockDataRoot } from "./data-root-lock.js";
 import { Daemon } from "./daemon.js";
+import { prepareApiListeners, type ApiListeners } from "./api-listeners.js";
 import { log, setLogLevel } from "../lib/log.js";
 import { errorMessage } from "../lib/errors.js";
 
@@ -16,6 +19,12 @@ Options:
   -b, --bridge string           Attach containers to a network bridge
       --cgroup-parent string    Set parent cgroup for all containers (default "/wharf")
       --config-file string      Daemon configuration file (default "/etc/wharf/daemon.json")
+      --default-address-pool    Default address pools for node specific local networks
+      --default-shm-size bytes  Default shm size for containers (default 64MiB)
+      --default-ulimit ulimit   Default ulimits for containers
+      --dns list                DNS server to use
+      --dns-opt list            DNS options to use
+      --dns-search list         DNS search domains to use
       --data-root string        Root directory of persistent state (default "/var/lib/wharf")
   -D, --debug                   Enable debug mode
       --default-runtime string  Default OCI runtime for containers (crun or runc)
@@ -25,12 +34,27 @@ Options:
       --insecure-registry list  Enable insecure registry communication
       --iptables                Enable addition of iptables rules (default true)
       --live-restore            Keep containers running when the daemon stops
+      --label list              Set key=value labels to the daemon
+  -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
       --log-driver string       Default driver for container logs (default "json-file")
       --log-opt map             Default log driver options for containers
+      --max-concurrent-downloads int  Set the max concurrent downloads (default 3)
+      --max-concurrent-uploads int    Set the max concurrent uploads (default 5)
+      --metrics-addr string     Set default address and port to serve the metrics api on
   -p, --pidfile string          Path to use for daemon PID file (default "/var/run/wharf.pid")
       --registry-mirror list    Preferred registry mirror
+      --shutdown-timeout int    Set the default shutdown timeout (default 15)
+      --tls                     Use TLS; implied by --tlsverify
+      --tlscacert string        Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string          Path to TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string           Path to TLS key file (default "~/.docker/key.pem")
       --tlsverify               Use TLS and verify the remote
       --userland-proxy          Use userland proxy for loopback traffic (default true)
+      --validate                Validate daemon configuration and exit
+
+SIGHUP re-reads the configuration file and applies debug, log-level, labels,
+insecure-registries, registry-mirrors, max-concurrent-downloads/uploads,
+live-restore, shutdown-timeout, features and the default log-driver/log-opts.
 `;
 
 /** `wharf daemon`: run the Engine API server until SIGTERM/SIGINT. */
@@ -39,16 +63,30 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  let cfg;
+  let loaded: LoadedConfig;
   try {
-    cfg = await loadDaemonConfig(args);
+    loaded = await loadDaemonConfig(args);
   } catch (err) {
     process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
-    process.exit(125);
+    process.exit(args.includes("--validate") ? 1 : 125);
   }
-  if (cfg.logLevel) setLogLevel(cfg.logLevel as "debug");
-  if (cfg.debug) setLogLevel("debug");
-  if (cfg.hosts.length === 0) cfg.hosts = [`unix://${DEFAULT_SOCKET}`];
+  const cfg = loaded.config;
+  applyLogLevel(cfg);
+  let listeners: ApiListeners;
+  try {
+    listeners = await prepareApiListeners(cfg, DEFAULT_SOCKET);
+  } catch (err) {
+    process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
+  if (loaded.flags.validate) {
+    // Like dockerd (and nginx -t): the verdict goes to stderr.
+    process.stderr.write("configuration OK\n");
+    return;
+  }
+  for (const w of loaded.warnings) log.warn(w);
+  cfg.hosts = listeners.hosts;
+  for (const w of listeners.startWarnings) log.warn(w.message, { host: w.host });
   await fs.mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 });
   let unlock: () => Promise<void>;
   try {
@@ -57,7 +95,7 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
     process.exit(1);
   }
-  const daemon = new Daemon(cfg);
+  const daemon = new Daemon(cfg, { tls: listeners.tls, infoWarnings: listeners.infoWarnings });
   try {
     await daemon.start();
   } catch (err) {
@@ -81,8 +119,22 @@ export async function runDaemon(args: string[]): Promise<void> {
     await unlock();
     process.exit(0);
   };
+  process.on("SIGHUP", () => {
+    reloadDaemonConfig(cfg, loaded)
+      .then((changes) => {
+        applyLogLevel(cfg);
+        daemon.configReloaded(changes);
+        log.info("Reloaded configuration", { file: loaded.file, changed: changes.map((c) => `${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join("; ") || "nothing" });
+      })
+      .catch((err) => log.error("Error reconfiguring the daemon: the configuration is unchanged", { file: loaded.file, error: errorMessage(err) }));
+  });
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("uncaughtException", (err) => log.error("uncaught exception", { error: err.stack ?? String(err) }));
   process.on("unhandledRejection", (err) => log.error("unhandled rejection", { error: (err as Error)?.stack ?? String(err) }));
+}
+
+function applyLogLevel(cfg: DaemonConfig): void {
+  const level = cfg.debug ? "debug" : (cfg.logLevel ?? "info").toLowerCase();
+  setLogLevel(level === "fatal" || level === "panic" ? "error" : level === "trace" ? "debug" : (level as "info"));
 }

@@ -15,6 +15,8 @@ function emit(level: Level, msg: string, fields?: Record<string, unknown>): void
 }
 
 export const log = {
+  /** Whether a level is logged: lets callers skip work for lines nobody sees. */
+  enabled: (level: Level) => ORDER[level] >= ORDER[threshold],
   debug: (msg: string, fields?: Record<string, unknown>) => emit("debug", msg, fields),
   info: (msg: string, fields?: Record<string, unknown>) => emit("info", msg, fields),
   warn: (msg: string, fields?: Record<string, unknown>) => emit("warn", msg, fields),

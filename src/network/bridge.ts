@@ -31,9 +31,9 @@ export async function withSubnetLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** A subnet from Docker's default pools that no host route, address or `taken` subnet overlaps. Call under the lock. */
-export async function chooseFreeSubnet(taken: string[]): Promise<Cidr> {
+export async function chooseFreeSubnet(taken: string[], pools?: Cidr[]): Promise<Cidr> {
   const used = [...(await usedHostPrefixes()), ...taken].map((p) => parseCidr(p));
-  return pickFreeSubnet(used);
+  return pickFreeSubnet(used, pools?.length ? pools : undefined);
 }
 
 /** Create (or adopt) bridge `name` with `gatewayCidr` ("172.18.0.1/16") and bring it up. Idempotent. */

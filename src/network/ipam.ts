@@ -60,6 +60,17 @@ export function defaultPoolSubnets(): Cidr[] {
   return out;
 }
 
+/** --default-address-pool entries ({base: "10.10.0.0/16", size: 24}) split into their subnets, in order. */
+export function poolSubnets(pools: Array<{ base: string; size: number }>): Cidr[] {
+  const out: Cidr[] = [];
+  for (const p of pools) {
+    const base = parseCidr(p.base);
+    const step = 2 ** (32 - p.size);
+    for (let a = base.base, n = 0; n < 2 ** (p.size - base.prefix) && n < 65536; a += step, n++) out.push({ base: a >>> 0, prefix: p.size });
+  }
+  return out;
+}
+
 /** The first pool subnet that overlaps none of `used`; a ConflictError-style message when all are taken. */
 export function pickFreeSubnet(used: Cidr[], pools = defaultPoolSubnets()): Cidr {
   const free = pools.find((p) => !used.some((u) => overlaps(p, u)));

@@ -101,6 +101,8 @@ export class TestDaemon {
   readonly cgroupParent = `/wharf-test-${this.id}`;
   readonly logFile = `${this.base}/daemon.log`;
   proc?: ChildProcess;
+  /** A command the daemon runs under (e.g. `ip netns exec NS`): the daemon keeps its PID (the wrapper execs it). */
+  wrap: string[] = [];
 
   get host(): string {
     return `unix://${this.socket}`;
@@ -119,9 +121,10 @@ export class TestDaemon {
     await fs.mkdir(this.base, { recursive: true });
     await fs.mkdir(`${this.base}/docker-config`, { recursive: true });
     const log = await fs.open(this.logFile, "a");
+    const [cmd, ...pre] = [...this.wrap, process.execPath];
     this.proc = spawn(
-      process.execPath,
-      [WHARF, "daemon", "-H", this.host, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--pidfile", this.pidfile, "--cgroup-parent", this.cgroupParent, ...extraArgs],
+      cmd,
+      [...pre, WHARF, "daemon", "-H", this.host, "--data-root", this.dataRoot, "--exec-root", this.execRoot, "--pidfile", this.pidfile, "--cgroup-parent", this.cgroupParent, ...extraArgs],
       { stdio: ["ignore", log.fd, log.fd], detached: false },
     );
     await log.close();
@@ -181,6 +184,21 @@ async function cleanupLeftovers(d: TestDaemon): Promise<void> {
     /* best effort */
   }
   await cleanupNetworking(d).catch(() => undefined);
+  // Container processes whose monitor is gone (a test killed it) still sit in the daemon's cgroups: end them by cgroup.
+  for (const ctrl of ["pids", "memory", "unified", ""]) {
+    const dir = `/sys/fs/cgroup/${ctrl ? `${ctrl}` : ""}${d.cgroupParent}`.replace("//", "/");
+    for (const sub of await fs.readdir(dir).catch(() => [] as string[])) {
+      const procs = await fs.readFile(`${dir}/${sub}/cgroup.procs`, "utf8").catch(() => "");
+      for (const pid of procs.split("\n").filter(Boolean)) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  }
+  if (d.cgroupParent) await new Promise((r) => setTimeout(r, 100));
   for (const ctrl of await fs.readdir("/sys/fs/cgroup").catch(() => [] as string[])) {
     const dir = `/sys/fs/cgroup/${ctrl}${d.cgroupParent}`;
     for (const sub of await fs.readdir(dir).catch(() => [] as string[])) await fs.rmdir(`${dir}/${sub}`).catch(() => undefined);

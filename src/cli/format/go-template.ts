@@ -7,12 +7,12 @@
  * class instances are structs (unknown fields are errors), and function
  * properties are methods, so `{{.Label "com.example"}}` calls `Label`.
  */
-import { DOCKER_FUNCS, DOCKER_HEADER_FUNCS, GO_BUILTINS, type FuncDef } from "./template/builtins.js";
-import { execute, TemplateExecError, type MissingKey } from "./template/exec.js";
-import { parse, TemplateParseError, type ParsedTemplate } from "./template/parser.js";
+import { DOCKER_FUNCS, DOCKER_HEADER_FUNCS, GO_BUILTINS, type FuncDef } from "../../lib/template/builtins.js";
+import { execute, TemplateExecError, type MissingKey } from "../../lib/template/exec.js";
+import { parse, TemplateParseError, type ParsedTemplate } from "../../lib/template/parser.js";
 
 export { TemplateExecError, TemplateParseError };
-export { registerFormatContext } from "./template/go-json.js";
+export { registerFormatContext } from "../../lib/template/go-json.js";
 
 export type TemplateFunc = (...args: unknown[]) => unknown;
 

@@ -2,7 +2,7 @@
  * docker/go-units wording for durations and sizes, as printed by docker's
  * CREATED / STATUS / SIZE columns. Sizes use Go's %g rounding (ties to even).
  */
-import { formatFloat } from "./template/fmt-float.js";
+import { formatFloat } from "../../lib/template/fmt-float.js";
 
 /** go-units HumanDuration ("Less than a second", "About a minute", "3 weeks", ...). */
 export { humanDuration } from "../../lib/human-duration.js";

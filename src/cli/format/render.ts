@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { HEADER_FUNCS, parseTemplate, registerFormatContext, TemplateExecError, type Template } from "./go-template.js";
-import { goJsonMarshal } from "./template/go-json.js";
+import { goJsonMarshal } from "../../lib/template/go-json.js";
 import { tabwrite } from "./tabwriter.js";
 
 export interface RenderOptions {

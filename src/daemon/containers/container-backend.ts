@@ -5,8 +5,8 @@ import type { ContainerService } from "./container-service.js";
 import type { CreateRequest } from "./create.js";
 import { inspectContainer } from "./inspect.js";
 import { containerSummary, selectContainers } from "./list.js";
-import { parseLogOptions, streamLogs } from "./logs.js";
-import { logPath } from "./start.js";
+import { parseLogOptions } from "./logs.js";
+import { streamLogs } from "../../logging/read-logs.js";
 import { dirSize } from "../../snapshot/dir-size.js";
 import { isRunning } from "./state.js";
 import type { ContainerRecord } from "./types.js";
@@ -88,7 +88,7 @@ export class ContainerBackend implements ContainersBackend {
 
   async inspect(ref: string, size: boolean): Promise<unknown> {
     const c = this.svc.get(ref);
-    const out = inspectContainer(c, { containerDir: this.deps.store.dir(c.id), logPath: logPath(this.deps, c.id), graph: c.layers }, size ? await this.sizes(c) : undefined);
+    const out = inspectContainer(c, { containerDir: this.deps.store.dir(c.id), logPath: "", graph: c.layers }, size ? await this.sizes(c) : undefined);
     for (const ext of this.deps.extensions) ext.inspect?.(c, out);
     return out;
   }
@@ -97,7 +97,9 @@ export class ContainerBackend implements ContainersBackend {
     const c = this.svc.get(ref);
     if (o.logs) {
       const run = await this.logs(c.id, { stdout: o.stdout, stderr: o.stderr, follow: false, timestamps: false }, o.raw);
-      await run(socket, Promise.resolve());
+      // Stop replaying only when the client goes away (an already-settled promise would stop at once).
+      const closed = new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve())));
+      await run(socket, closed);
     }
     if (!o.stream) {
       socket.end();
@@ -109,7 +111,7 @@ export class ContainerBackend implements ContainersBackend {
   async logs(ref: string, q: { stdout: boolean; stderr: boolean; follow: boolean; timestamps: boolean; tail?: string; since?: string; until?: string }, raw = false) {
     const c = this.svc.get(ref);
     const opts = parseLogOptions(q, !!c.config.Tty || raw);
-    const file = logPath(this.deps, c.id);
+    const { base, format } = this.deps.logs.reader(c);
     return async (out: Writable, closed: Promise<void>) => {
       const stopped = isRunning(c.state.status)
         ? new Promise<void>((resolve) => {
@@ -118,7 +120,7 @@ export class ContainerBackend implements ContainersBackend {
             live.onRemoved(() => resolve());
           })
         : Promise.resolve();
-      await streamLogs(file, out, opts, stopped, closed);
+      await streamLogs(base, format, out, opts, stopped, closed);
     };
   }
 

@@ -391,9 +391,10 @@ export class ContainerService {
   }
 
   /** Daemon shutdown without live-restore: stop every running container in parallel, each with its own timeout. */
-  async stopAll(): Promise<void> {
+  /** Daemon shutdown: each container gets its stop timeout, at most `shutdownTimeout` seconds (dockerd's shutdown-timeout). */
+  async stopAll(shutdownTimeout = 15): Promise<void> {
     const running = this.deps.store.all().filter((c) => isRunning(c.state.status));
-    await Promise.allSettled(running.map((c) => this.stop(c.id, { timeout: Math.min(c.config.StopTimeout ?? 10, 15), byUser: false })));
+    await Promise.allSettled(running.map((c) => this.stop(c.id, { timeout: Math.min(c.config.StopTimeout ?? 10, shutdownTimeout), byUser: false })));
   }
 
   /** Containers using an image (for rmi's conflict check). */

@@ -75,7 +75,9 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
   }
   hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
-  hostConfig.LogConfig = hostConfig.LogConfig?.Type ? hostConfig.LogConfig : { Type: "json-file", Config: {} };
+  // The logging extension puts in the daemon's default driver when none is named.
+  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type ?? "", Config: { ...(hostConfig.LogConfig?.Config ?? {}) } };
+  hostConfig.ConsoleSize = consoleSizeOf(hostConfig.ConsoleSize);
 
   const image = await deps.images.resolveForContainer(body.Image);
   const { HostConfig: _h, NetworkingConfig: _n, ...userConfig } = body;
@@ -109,6 +111,15 @@ export async function buildContainerRecord(
   };
   for (const ext of deps.extensions) await ext.create?.(record, warnings);
   return { record, warnings };
+}
+
+/** `[height, width]` as dockerd stores it: [0, 0] when unset. */
+function consoleSizeOf(v: unknown): [number, number] {
+  if (v === undefined || v === null) return [0, 0];
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new InvalidArgumentError("invalid HostConfig.ConsoleSize: expected [height, width] as two non-negative integers");
+  }
+  return [v[0], v[1]];
 }
 
 function uniqueRandomName(deps: ContainerDeps): string {

@@ -2,6 +2,25 @@ import type { EventBus } from "../events/event-bus.js";
 import type { ContainerStore } from "./container-store.js";
 import type { ContainerConfig } from "./types.js";
 import type { ContainerExtension } from "./extensions.js";
+import type { ShimLogOptions } from "../../runtime/shim/shim-client.js";
+import type { LogFormat } from "../../logging/records.js";
+import type { ContainerRecord } from "./types.js";
+
+/** Daemon-wide defaults a container gets where it sets nothing itself (dockerd's --dns*, --default-ulimit, --default-shm-size). */
+export interface ContainerDefaults {
+  dns: import("./etc-content.js").DaemonDns;
+  ulimits: Array<{ Name: string; Hard: number; Soft: number }>;
+  /** Bytes. */
+  shmSize?: number;
+}
+
+/** What the lifecycle needs from container logging (daemon/logs). */
+export interface LogWiring {
+  /** How the monitor writes this run's output; throws when the log driver cannot start. */
+  shimOptions(c: ContainerRecord): Promise<ShimLogOptions | undefined>;
+  /** The file `docker logs` reads; throws NotImplementedError for drivers that keep none. */
+  reader(c: ContainerRecord): { base: string; format: LogFormat };
+}
 
 /** What the container service needs from the image side (consumer-declared). */
 export interface ImageResolver {
@@ -40,6 +59,8 @@ export interface ContainerDeps {
   initPath: string;
   initByDefault: boolean;
   cgroupParent: string;
-  /** Networking, volumes, resources, health: called at each lifecycle step. */
+  /** Networking, volumes, resources, health, logging: called at each lifecycle step. */
   extensions: ContainerExtension[];
+  logs: LogWiring;
+  defaults: () => ContainerDefaults;
 }

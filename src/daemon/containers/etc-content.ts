@@ -54,11 +54,18 @@ function hostDirective(word: string): string[] {
  * public servers as the last resort). On a user network the only nameserver
  * is the embedded DNS server at `embeddedDns`, which forwards to the rest.
  */
-export function resolvConf(c: ContainerRecord, embeddedDns?: string): string {
+export interface DaemonDns {
+  dns: string[];
+  dnsSearch: string[];
+  dnsOpts: string[];
+}
+
+/** The daemon's --dns/--dns-search/--dns-opt come between the container's own and the host's. */
+export function resolvConf(c: ContainerRecord, embeddedDns?: string, daemon?: DaemonDns): string {
   const hc = c.hostConfig;
-  const search = hc.DnsSearch?.length ? hc.DnsSearch : hostDirective("search");
-  const userOpts = hc.DnsOptions?.length ? hc.DnsOptions : hostDirective("options");
-  let servers = hc.Dns?.length ? [...hc.Dns] : hostNameservers();
+  const search = hc.DnsSearch?.length ? hc.DnsSearch : daemon?.dnsSearch.length ? daemon.dnsSearch : hostDirective("search");
+  const userOpts = hc.DnsOptions?.length ? hc.DnsOptions : daemon?.dnsOpts.length ? daemon.dnsOpts : hostDirective("options");
+  let servers = hc.Dns?.length ? [...hc.Dns] : daemon?.dns.length ? [...daemon.dns] : hostNameservers();
   if (!servers.length) servers = ["8.8.8.8", "8.8.4.4"];
   const opts = embeddedDns && !userOpts.some((o) => o.startsWith("ndots:")) ? ["ndots:0", ...userOpts] : userOpts;
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../../lib/atomic-file.js";
-import { extraHostLines, hostsFile, resolvConf } from "./etc-content.js";
+import { extraHostLines, hostsFile, resolvConf, type DaemonDns } from "./etc-content.js";
 import type { ContainerRecord } from "./types.js";
 
 export interface EtcFiles {
@@ -27,13 +27,13 @@ export function etcFilePaths(containerDir: string): EtcFiles {
  * host's resolvers without loopback ones. The network extension replaces hosts
  * and resolv.conf for containers it gives an address or an embedded DNS.
  */
-export async function defaultEtcContent(c: ContainerRecord): Promise<EtcContent> {
+export async function defaultEtcContent(c: ContainerRecord, daemonDns?: DaemonDns): Promise<EtcContent> {
   const hostname = (c.config.Hostname || c.id.slice(0, 12)) + "\n";
   if (c.hostConfig.NetworkMode === "host") {
     const hosts = await fs.readFile("/etc/hosts", "utf8").catch(() => "127.0.0.1\tlocalhost\n");
     return { hostname, hosts: hosts + extraHostLines(c, ""), resolvConf: await fs.readFile("/etc/resolv.conf", "utf8").catch(() => "") };
   }
-  return { hostname, hosts: hostsFile(c, undefined, ""), resolvConf: resolvConf(c) };
+  return { hostname, hosts: hostsFile(c, undefined, ""), resolvConf: resolvConf(c, undefined, daemonDns) };
 }
 
 /** Write the three files in the container's directory (they are bind-mounted in). */

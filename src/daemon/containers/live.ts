@@ -110,6 +110,7 @@ export class LiveContainer {
     socket.on("error", drop);
     if (!a.stdin) {
       socket.on("data", () => undefined); // keep the stream flowing so 'end' and 'close' fire
+      socket.resume(); // reading an upgrade body may have paused it explicitly; a 'data' listener alone does not undo that
       return;
     }
     const scanner = o.detachKeys ? new DetachKeyScanner(o.detachKeys) : undefined;
@@ -123,11 +124,14 @@ export class LiveContainer {
         socket.end();
       }
     });
+    // As in dockerd, the client's EOF closes the process's stdin only without a TTY
+    // (a TTY client's stream ends when it detaches; the terminal stays the process's).
     if (!scanner) {
       socket.on("end", () => {
         if (o.closeStdinOnEnd) this.closeStdin();
       });
     }
+    socket.resume();
   }
 
   onNextExit(fn: ExitListener): () => void {

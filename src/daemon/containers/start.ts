@@ -10,6 +10,13 @@ import { defaultEtcContent, etcFilePaths, writeEtcFiles } from "./etc-files.js";
 import { describeStartError } from "./runtime-errors.js";
 import type { ContainerRecord } from "./types.js";
 
+/** The container's ulimits, plus the daemon's defaults for the ones it does not set. */
+function mergeUlimits<U extends { Name: string }>(own: U[] | undefined, daemon: U[]): U[] | undefined {
+  if (!daemon.length) return own;
+  const names = new Set((own ?? []).map((u) => u.Name));
+  return [...(own ?? []), ...daemon.filter((u) => !names.has(u.Name))];
+}
+
 /** Raised when the runtime refused to start the process; carries Docker's exit code. */
 export class StartError extends WharfError {
   constructor(message: string, readonly exitCode: number) {
@@ -19,10 +26,6 @@ export class StartError extends WharfError {
 
 export function stateDir(deps: ContainerDeps, id: string): string {
   return path.join(deps.execRoot, id);
-}
-
-export function logPath(deps: ContainerDeps, id: string): string {
-  return path.join(deps.store.dir(id), `${id}-json.log`);
 }
 
 function networkFor(c: ContainerRecord, deps: ContainerDeps) {
@@ -48,7 +51,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   const etc = etcFilePaths(deps.store.dir(c.id));
-  const etcContent = await defaultEtcContent(c);
+  const defaults = deps.defaults();
+  const etcContent = await defaultEtcContent(c, defaults.dns);
   const layers = await deps.rootfs.prepare(c.id, c.topChainId);
   const host = await detectHostInfo();
   const hc = c.hostConfig;
@@ -63,6 +67,7 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       user: c.config.User ?? "",
       groupAdd: hc.GroupAdd ?? undefined,
       tty: !!c.config.Tty,
+      consoleSize: hc.ConsoleSize ? { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } : undefined,
       openStdin: !!c.config.OpenStdin,
       hostname: c.config.Hostname ?? c.id.slice(0, 12),
       domainname: c.config.Domainname ?? "",
@@ -75,12 +80,12 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       capDrop: hc.CapDrop ?? [],
       readonlyRootfs: !!hc.ReadonlyRootfs,
       etcFiles: etc,
-      shmSize: hc.ShmSize || undefined,
+      shmSize: hc.ShmSize || defaults.shmSize || undefined,
       cgroupsPath: `${deps.cgroupParent.replace(/\/$/, "")}/${c.id}`,
       init: useInit ? { hostPath: deps.initPath } : undefined,
       securityOpt: hc.SecurityOpt ?? undefined,
       sysctls: hc.Sysctls ?? undefined,
-      ulimits: hc.Ulimits ?? undefined,
+      ulimits: mergeUlimits(hc.Ulimits ?? undefined, defaults.ulimits),
   };
   const t0 = performance.now();
   for (const ext of deps.extensions) await ext.prepare?.(c, input, etcContent);
@@ -92,6 +97,7 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
   const runtime = deps.runtimes[c.runtime] ?? deps.runtimes[deps.defaultRuntime];
   let pid: number;
   try {
+    const log = await deps.logs.shimOptions(c);
     ({ pid } = await spawnShim({
       shimPath: deps.shimPath,
       id: c.id,
@@ -99,7 +105,7 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       stateDir: dir,
       runtimePath: runtime.path,
       runtimeRoot: path.join(deps.execRoot, "runtime-" + runtime.name),
-      logPath: logPath(deps, c.id),
+      log,
       tty: !!c.config.Tty,
       openStdin: !!c.config.OpenStdin,
       rootfs: { lowerDirs: layers.lowerDirs, upperDir: layers.upperDir, workDir: layers.workDir },

@@ -57,6 +57,8 @@ export interface HostConfig {
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;
   ShmSize?: number;
+  /** [height, width] of the TTY when the process starts (API >= 1.42). */
+  ConsoleSize?: [number, number] | null;
   Sysctls?: Record<string, string> | null;
   Runtime?: string;
   Init?: boolean | null;

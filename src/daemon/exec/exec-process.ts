@@ -24,7 +24,10 @@ export async function buildExecProcess(bundleDir: string, rootfs: string, exec: 
     env: [...env.values()],
     cwd: exec.WorkingDir || base.cwd || "/",
   };
-  delete (proc as { consoleSize?: unknown }).consoleSize;
+  delete proc.consoleSize;
+  // The runtime sizes the terminal before the process starts, so `stty size` sees it at once.
+  const size = exec.Tty ? exec.ConsoleSize : undefined;
+  if (size && (size[0] > 0 || size[1] > 0)) proc.consoleSize = { height: size[0], width: size[1] };
   if (exec.User) {
     const u = await resolveUser(rootfs, exec.User);
     proc.user = { uid: u.uid, gid: u.gid, additionalGids: u.additionalGids };

@@ -33,6 +33,10 @@ export class ExecService {
     if (c.state.status !== "running") throw new ConflictError(`container ${c.id} is not running`);
     if (!Array.isArray(cfg?.Cmd) || cfg.Cmd.length === 0) throw new InvalidArgumentError("No exec command specified");
     if (cfg.DetachKeys) parseDetachKeys(cfg.DetachKeys);
+    const size = cfg.ConsoleSize;
+    if (size != null && (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n >= 0))) {
+      throw new InvalidArgumentError("invalid ConsoleSize: expected [height, width] as two non-negative integers");
+    }
     const id = newId();
     this.store.add({ id, containerId: c.id, config: cfg, running: false, started: false, exitCode: null, pid: 0 });
     this.deps.events.publish("container", `exec_create: ${cfg.Cmd.join(" ")}`, c.id, this.attrs(c.id, { execID: id }));
@@ -54,7 +58,7 @@ export class ExecService {
    * TTY) and stdin comes from it; the promise resolves when the process exits.
    * Detached, it resolves once the process runs.
    */
-  async start(execId: string, opts: { detach: boolean; tty?: boolean; socket?: Duplex }): Promise<void> {
+  async start(execId: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; socket?: Duplex }): Promise<void> {
     const e = this.store.claim(execId);
     const c = this.containers.get(e.containerId);
     if (c.state.status !== "running") {
@@ -62,12 +66,16 @@ export class ExecService {
       throw new ConflictError(`container ${c.id} is not running`);
     }
     const cfg = e.config;
-    const tty = opts.tty ?? !!cfg.Tty;
+    // As in dockerd: the exec's own Tty (from create) gives the process a terminal;
+    // the start request's Tty only decides whether the output stream is framed.
+    const tty = !!cfg.Tty;
+    const rawOutput = !!opts.tty;
+    const consoleSize = opts.consoleSize ?? cfg.ConsoleSize ?? undefined;
     const dir = this.execDir(e);
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const bundle = stateDir(this.deps, c.id);
-    const proc = await buildExecProcess(bundle, c.layers?.mergedDir ?? path.join(bundle, "rootfs"), { ...cfg, Tty: tty });
+    const proc = await buildExecProcess(bundle, c.layers?.mergedDir ?? path.join(bundle, "rootfs"), { ...cfg, Tty: tty, ConsoleSize: consoleSize });
     const processPath = path.join(dir, "process.json");
     await fs.writeFile(processPath, JSON.stringify(proc));
     const runtime = this.deps.runtimes[c.runtime] ?? this.deps.runtimes[this.deps.defaultRuntime];
@@ -104,7 +112,7 @@ export class ExecService {
         stdin: attachStdin,
         stdout: cfg.AttachStdout !== false,
         stderr: cfg.AttachStderr !== false,
-        tty,
+        tty: rawOutput,
         detachKeys: tty ? parseDetachKeys(cfg.DetachKeys || DEFAULT_DETACH_KEYS) : undefined,
         closeStdinOnEnd: true,
         onDetach: () => undefined,

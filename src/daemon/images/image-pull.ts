@@ -84,12 +84,12 @@ export async function pullImage(deps: DistributionDeps, ref: Reference, auth: Au
   }
 }
 
-/** Start the downloads of missing blobs, at most PARALLEL_DOWNLOADS at a time; one promise per layer. */
+/** Start the downloads of missing blobs, at most max-concurrent-downloads (default 3) at a time; one promise per layer. */
 function downloadAll(deps: DistributionDeps, repo: RepositoryClient, layers: Descriptor[], present: boolean[], added: string[], progress: ProgressFn): Promise<void>[] {
   let running = 0;
   const waiting: (() => void)[] = [];
   const slot = async () => {
-    if (running >= PARALLEL_DOWNLOADS) await new Promise<void>((r) => waiting.push(r));
+    if (running >= (deps.registry.maxConcurrentDownloads || PARALLEL_DOWNLOADS)) await new Promise<void>((r) => waiting.push(r));
     running++;
   };
   const release = () => {

@@ -9,6 +9,10 @@ export interface NetworkConfig {
   userlandProxy: boolean;
   mtu?: number;
   icc?: boolean;
+  /** The daemon's --dns* defaults (resolv.conf and the embedded DNS's upstreams). */
+  dns?: import("../containers/etc-content.js").DaemonDns;
+  /** --default-address-pool: where new networks' subnets come from (Docker's pools when empty). */
+  addressPools?: Array<{ base: string; size: number }>;
 }
 
 export interface EventSink {

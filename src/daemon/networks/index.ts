@@ -38,7 +38,7 @@ export class Networking {
       upstreamsFor: (id, ip) => {
         const sb = this.endpoints.sandboxOfIp(id, ip);
         const dns = sb && containers.find(sb.containerId)?.hostConfig.Dns;
-        return dns?.length ? dns : hostNameservers();
+        return dns?.length ? dns : cfg.dns?.dns.length ? cfg.dns.dns : hostNameservers();
       },
     };
     this.service = new NetworkService(ctx);

@@ -94,7 +94,7 @@ export class NetworkExtension implements ContainerExtension {
     const primary = sb.endpoints[0];
     const net = primary && this.nets.store.findNetwork(primary.networkId);
     etc.hosts = hostsFile(c, primary?.ip, gw);
-    etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined);
+    etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined, this.nets.ctx.cfg.dns);
   }
 
   async exited(c: ContainerRecord): Promise<void> {

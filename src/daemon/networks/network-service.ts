@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, Not
 import { newId } from "../../lib/ids.js";
 import { log } from "../../lib/log.js";
 import { matchLabels, parseTimestamp, validateFilterKeys, type Filters } from "../../lib/filters.js";
-import { contains, formatCidr, intToIp, ipToInt, overlaps, parseCidr } from "../../network/ipam.js";
+import { contains, formatCidr, intToIp, ipToInt, overlaps, parseCidr, poolSubnets } from "../../network/ipam.js";
 import { chooseFreeSubnet, deleteLink, ensureBridge, bridgeAddress, withSubnetLock, bridgePorts } from "../../network/bridge.js";
 import { writeSysctl } from "../../network/host-net.js";
 import { applyRuleset, deleteTable, type FirewallState } from "../../network/nat-rules.js";
@@ -62,7 +62,7 @@ export class NetworkService {
     await withSubnetLock(async () => {
       gwCidr ??= await bridgeAddress(ifname);
       if (!gwCidr) {
-        const sub = await chooseFreeSubnet(this.takenSubnets());
+        const sub = await chooseFreeSubnet(this.takenSubnets(), poolSubnets(this.ctx.cfg.addressPools ?? []));
         gwCidr = `${intToIp(sub.base + 1)}/${sub.prefix}`;
       }
       const [gw] = gwCidr.split("/");
@@ -161,7 +161,7 @@ export class NetworkService {
         for (const t of this.takenSubnets()) {
           if (overlaps(parseCidr(t), subnet)) throw new ForbiddenError("invalid pool request: Pool overlaps with other one on this address space");
         }
-      } else subnet = await chooseFreeSubnet(this.takenSubnets());
+      } else subnet = await chooseFreeSubnet(this.takenSubnets(), poolSubnets(this.ctx.cfg.addressPools ?? []));
       const gateway = want?.Gateway || intToIp(subnet.base + 1);
       if (!contains(subnet, ipToInt(gateway))) throw new InvalidArgumentError(`invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);
       if (want?.IPRange) {

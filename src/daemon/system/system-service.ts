@@ -4,6 +4,7 @@ import type { SystemBackend } from "../../api/routes/system/backend.js";
 import { API_VERSION, MIN_API_VERSION } from "../../api/version.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { DaemonConfig } from "../config.js";
+import { LOG_DRIVERS } from "../../logging/log-config.js";
 import type { ContainerStore } from "../containers/container-store.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
 import type { RuntimeChoice } from "../containers/deps.js";
@@ -18,6 +19,10 @@ export interface SystemDeps {
   runtimes: Record<string, RuntimeChoice>;
   defaultRuntime: string;
   daemonId: string;
+  /** Listed by `docker info` (dockerd's API exposure notices). */
+  warnings?: string[];
+  /** /info's Swarm section (inactive when the node is in no swarm). */
+  swarmInfo?: () => Promise<Record<string, unknown>>;
 }
 
 /** /version and /info in Docker's shapes. */
@@ -64,7 +69,7 @@ export class SystemService implements SystemBackend {
       Images: await this.d.imageCount(),
       Driver: "overlay2",
       DriverStatus: [["Backing Filesystem", "extfs"], ["Supports d_type", "true"], ["Using metacopy", "false"], ["Native Overlay Diff", "true"], ["userxattr", "false"]],
-      Plugins: { Volume: ["local"], Network: ["bridge", "host", "null"], Authorization: null, Log: ["json-file"] },
+      Plugins: { Volume: ["local"], Network: ["bridge", "host", "null"], Authorization: null, Log: LOG_DRIVERS.filter((d) => d !== "none").sort() },
       MemoryLimit: true,
       SwapLimit: true,
       KernelMemoryTCP: false,
@@ -105,11 +110,11 @@ export class SystemService implements SystemBackend {
       NoProxy: process.env.NO_PROXY ?? "",
       Name: os.hostname(),
       Labels: this.d.config.labels,
-      ExperimentalBuild: false,
+      ExperimentalBuild: this.d.config.experimental,
       ServerVersion: WHARF_VERSION,
       Runtimes: runtimes,
       DefaultRuntime: this.d.defaultRuntime,
-      Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
+      Swarm: this.d.swarmInfo ? await this.d.swarmInfo() : { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
       LiveRestoreEnabled: this.d.config.liveRestore,
       Isolation: "",
       InitBinary: "docker-init",
@@ -117,7 +122,7 @@ export class SystemService implements SystemBackend {
       RuncCommit: { ID: "" },
       InitCommit: { ID: "" },
       SecurityOptions: ["name=seccomp,profile=builtin", ...(host.cgroupVersion === 2 ? ["name=cgroupns"] : [])],
-      Warnings: null,
+      Warnings: this.d.warnings?.length ? this.d.warnings : null,
       CDISpecDirs: [],
       Containerd: null,
     };

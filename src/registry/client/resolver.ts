@@ -5,6 +5,8 @@ import { httpRequest } from "./http.js";
 export interface RegistryOptions {
   insecureRegistries: string[];
   registryMirrors: string[];
+  /** Layers a pull downloads at once (dockerd's max-concurrent-downloads; 3 when unset). */
+  maxConcurrentDownloads?: number;
 }
 
 export interface Endpoint {

@@ -137,6 +137,12 @@ void handle_frame(void *client, int type, const unsigned char *p, size_t len) {
     case FRAME_RESIZE:
       resize(p, len);
       break;
+    case FRAME_LOG_ACK: { /* the daemon delivered the spool up to this record */
+      uint64_t seq = 0;
+      for (size_t i = 0; i < len && i < 8; i++) seq = seq << 8 | p[i];
+      logfile_ack(seq);
+      break;
+    }
     case FRAME_START: {
       start_seen = 1;
       if (OPTS.exec_process || ST.exited) { /* exec runs at once; nothing to start */
@@ -162,6 +168,7 @@ static void reap(void) {
   int status;
   pid_t r;
   while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+    if (logfile_reaped(r)) continue;
     if (r == ST.pid && !ST.exited) {
       ST.exited = 1;
       ST.wait_status = status;
@@ -174,7 +181,7 @@ static void read_output(int stream) {
   ssize_t r = read(ST.out_fd[stream], iobuf, sizeof iobuf);
   if (r > 0) {
     int type = stream == STREAM_STDOUT ? FRAME_STDOUT : FRAME_STDERR;
-    jsonlog_feed(stream, iobuf, (size_t)r);
+    logfile_feed(stream, iobuf, (size_t)r);
     backlog_add(type, iobuf, (size_t)r);
     clients_broadcast(type, iobuf, (size_t)r, 1);
     return;
@@ -183,7 +190,7 @@ static void read_output(int stream) {
   /* EOF, or EIO from a pty master once the container side is gone */
   close(ST.out_fd[stream]);
   ST.out_fd[stream] = -1;
-  jsonlog_flush(stream);
+  logfile_flush(stream);
 }
 
 /* An exec's output has no log file: after it exits, wait (bounded) for the
@@ -225,7 +232,9 @@ void run_loop(void) {
      * full, hold the process back instead of dropping its output (bounded by CLAIM_MS). */
     int early_full = OPTS.exec_process && !backlog_done && backlog_len + sizeof iobuf + 8 > BACKLOG_LIMIT &&
                      now_ms() < early_deadline;
-    int backlogged = early_full || clients_backlogged();
+    /* A blocking log spool the daemon has not caught up with holds output back too (not once
+     * the process has exited: what is left in the pipes is written, whatever the lag). */
+    int backlogged = early_full || clients_backlogged() || (!ST.exited && logfile_blocked());
     pfd[2] = (struct pollfd){.fd = backlogged ? -1 : ST.out_fd[0], .events = POLLIN};
     pfd[3] = (struct pollfd){.fd = backlogged ? -1 : ST.out_fd[1], .events = POLLIN};
     if (backlogged && timeout < 0) timeout = 1000; /* re-check even if no client event arrives */
@@ -246,7 +255,7 @@ void run_loop(void) {
   for (int s = 0; s < 2; s++) {
     if (ST.out_fd[s] >= 0) close(ST.out_fd[s]);
     ST.out_fd[s] = -1;
-    jsonlog_flush(s);
+    logfile_flush(s);
   }
   close_stdin_now();
 }

@@ -23,7 +23,9 @@ static int created; /* the runtime may hold state for OPTS.id: delete it on the 
 
 static void usage(void) {
   dprintf(2, "usage: wharf-shim --id ID --bundle DIR --state-dir DIR --runtime PATH --runtime-root DIR\n"
-             "  [--log-path FILE] [--tty] [--stdin] [--exec PROCESS_JSON]\n"
+             "  [--log-path FILE [--log-format json|local] [--log-max-size BYTES] [--log-max-file N]\n"
+             "   [--log-compress] [--log-attr KEY=VALUE]... [--log-seq] [--log-block RECORDS]]\n"
+             "  [--tty] [--stdin] [--exec PROCESS_JSON]\n"
              "  [--rootfs-lower a:b:c --rootfs-upper U --rootfs-work W]\n");
   exit(2);
 }
@@ -34,7 +36,12 @@ static void parse_args(int argc, char **argv) {
       {"runtime", 1, 0, 'r'},      {"runtime-root", 1, 0, 'R'}, {"log-path", 1, 0, 'l'},
       {"tty", 0, 0, 't'},          {"stdin", 0, 0, 'I'},        {"exec", 1, 0, 'e'},
       {"rootfs-lower", 1, 0, 'L'}, {"rootfs-upper", 1, 0, 'U'}, {"rootfs-work", 1, 0, 'W'},
+      {"log-format", 1, 0, 'f'},   {"log-max-size", 1, 0, 'm'}, {"log-max-file", 1, 0, 'n'},
+      {"log-compress", 0, 0, 'z'}, {"log-attr", 1, 0, 'a'},     {"log-seq", 0, 0, 'q'},
+      {"log-block", 1, 0, 'k'},
       {0, 0, 0, 0}};
+  OPTS.log_max_file = 1;
+  OPTS.log_attrs = xrealloc(NULL, sizeof(char *) * (size_t)argc);
   int c;
   while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (c) {
@@ -50,6 +57,13 @@ static void parse_args(int argc, char **argv) {
       case 'L': OPTS.rootfs_lower = optarg; break;
       case 'U': OPTS.rootfs_upper = optarg; break;
       case 'W': OPTS.rootfs_work = optarg; break;
+      case 'f': OPTS.log_format = strcmp(optarg, "local") == 0 ? LOG_FORMAT_LOCAL : LOG_FORMAT_JSON; break;
+      case 'm': OPTS.log_max_size = atoll(optarg); break;
+      case 'n': OPTS.log_max_file = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
+      case 'z': OPTS.log_compress = 1; break;
+      case 'a': OPTS.log_attrs[OPTS.log_nattrs++] = optarg; break;
+      case 'q': OPTS.log_seq = 1; break;
+      case 'k': OPTS.log_block = atol(optarg); break;
       default: usage();
     }
   }
@@ -216,6 +230,7 @@ static void finish(void) {
   }
   clients_close_all();
   close(ST.listen_fd);
+  logfile_close();
 }
 
 int main(int argc, char **argv) {
@@ -256,7 +271,7 @@ int main(int argc, char **argv) {
   if (ST.listen_fd < 0) fail_errno(PATHS.sock);
   char *err = NULL;
   if (rootfs_mount(&err) < 0) fail(err);
-  if (OPTS.log_path && jsonlog_open(OPTS.log_path) < 0) fail_errno(OPTS.log_path);
+  if (OPTS.log_path && logfile_open() < 0) fail_errno(OPTS.log_path);
   create_process();
 
   char line[64];

@@ -23,6 +23,8 @@ export const FRAME_RESIZE = 6;
 export const FRAME_START = 7;
 /** Client → shim: send me output frames from now on. */
 export const FRAME_SUBSCRIBE = 8;
+/** Client → shim: a log spool's records up to this seq (u64 big-endian) are delivered. */
+export const FRAME_LOG_ACK = 9;
 
 export const FRAME_HEADER_SIZE = 8;
 /** Largest payload either side accepts (the shim drops clients beyond it). */

@@ -16,7 +16,7 @@ import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import {
-  encodeFrame, FrameDecoder, FRAME_CLOSE_STDIN, FRAME_EXIT, FRAME_MAX_PAYLOAD, FRAME_REPLY,
+  encodeFrame, FrameDecoder, FRAME_CLOSE_STDIN, FRAME_EXIT, FRAME_LOG_ACK, FRAME_MAX_PAYLOAD, FRAME_REPLY,
   FRAME_RESIZE, FRAME_START, FRAME_STDERR, FRAME_STDIN, FRAME_STDOUT, FRAME_SUBSCRIBE,
   type Frame,
 } from "./protocol.js";
@@ -30,14 +30,30 @@ export interface ShimSpawnOptions {
   stateDir: string;
   runtimePath: string;
   runtimeRoot: string;
-  /** Docker json-file log to append to; omitted for exec. */
-  logPath?: string;
+  /** The container's log file; omitted for exec and the `none` driver. */
+  log?: ShimLogOptions;
   tty: boolean;
   openStdin: boolean;
   /** OCI process JSON: exec mode instead of creating a container. */
   execProcessPath?: string;
   /** Mount an overlay on the bundle's root path for the container's lifetime. */
   rootfs?: { lowerDirs: string[]; upperDir: string; workDir: string };
+}
+
+/** How the monitor writes the container's output (see logfile.c). */
+export interface ShimLogOptions {
+  path: string;
+  format: "json" | "local";
+  /** Bytes; -1: never rotate. */
+  maxSize: number;
+  maxFile: number;
+  compress: boolean;
+  /** Written into every record (json-file "attrs", local LogAttr). */
+  attrs?: Record<string, string>;
+  /** A remote driver's spool: records carry sequence numbers. */
+  seq?: boolean;
+  /** Blocking delivery: records the monitor may write before the daemon acknowledges them. */
+  block?: number;
 }
 
 export interface ExitInfo {
@@ -49,7 +65,15 @@ export interface ExitInfo {
 export function shimArgs(opts: ShimSpawnOptions): string[] {
   const args = ["--id", opts.id, "--bundle", opts.bundle, "--state-dir", opts.stateDir,
     "--runtime", opts.runtimePath, "--runtime-root", opts.runtimeRoot];
-  if (opts.logPath) args.push("--log-path", opts.logPath);
+  const log = opts.log;
+  if (log) {
+    args.push("--log-path", log.path, "--log-format", log.format);
+    if (log.maxSize > 0) args.push("--log-max-size", String(log.maxSize), "--log-max-file", String(log.maxFile));
+    if (log.compress) args.push("--log-compress");
+    for (const [k, v] of Object.entries(log.attrs ?? {})) args.push("--log-attr", `${k}=${v}`);
+    if (log.seq) args.push("--log-seq");
+    if (log.block) args.push("--log-block", String(log.block));
+  }
   if (opts.tty) args.push("--tty");
   if (opts.openStdin) args.push("--stdin");
   if (opts.execProcessPath) args.push("--exec", opts.execProcessPath);
@@ -184,6 +208,13 @@ export class ShimConnection extends EventEmitter {
   /** EOF on the container's stdin (for a TTY: sends ^D). */
   closeStdin(): void {
     this.socket.write(encodeFrame(FRAME_CLOSE_STDIN));
+  }
+
+  /** Tell the monitor the log spool is delivered up to record `seq` (blocking delivery waits for this). */
+  ackLog(seq: number): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(BigInt(seq));
+    this.socket.write(encodeFrame(FRAME_LOG_ACK, b));
   }
 
   resize(h: number, w: number): void {

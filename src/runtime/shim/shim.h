@@ -15,16 +15,23 @@
 enum {
   FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3,
   FRAME_REPLY = 4, FRAME_CLOSE_STDIN = 5, FRAME_RESIZE = 6, FRAME_START = 7,
-  FRAME_SUBSCRIBE = 8,
+  FRAME_SUBSCRIBE = 8, FRAME_LOG_ACK = 9,
 };
 #define FRAME_HEADER 8
 #define FRAME_MAX_PAYLOAD (1u << 20)
+
+enum { LOG_FORMAT_JSON = 0, LOG_FORMAT_LOCAL = 1 };
 
 struct shim_opts {
   const char *id, *bundle, *state_dir, *runtime, *runtime_root;
   const char *log_path, *exec_process;
   const char *rootfs_lower, *rootfs_upper, *rootfs_work;
   int tty, open_stdin;
+  /* the log file (see logfile.c) */
+  int log_format, log_max_file, log_compress, log_seq, log_nattrs;
+  long long log_max_size; /* bytes; <= 0: never rotate */
+  long log_block;         /* > 0: blocking spool, records allowed unacknowledged */
+  const char **log_attrs; /* key=value */
 };
 
 /* Paths derived from the state dir, built once at startup. */
@@ -55,11 +62,19 @@ const char *json_member(const char *obj, const char *key);          /* value or 
 char *json_string(const char *p);                                   /* malloc'd, or NULL */
 long json_long(const char *p, long dflt);
 
-/* jsonlog.c: Docker json-file log writer. */
+/* logfile.c: the container's log (json-file or local format), rotation, spool acks. */
 enum { STREAM_STDOUT = 0, STREAM_STDERR = 1 };
-int jsonlog_open(const char *path);
-void jsonlog_feed(int stream, const unsigned char *data, size_t n);
-void jsonlog_flush(int stream);
+int logfile_open(void);
+void logfile_feed(int stream, const unsigned char *data, size_t n);
+void logfile_flush(int stream);
+void logfile_ack(uint64_t seq);
+int logfile_blocked(void);
+int logfile_reaped(pid_t pid);
+void logfile_close(void);
+const struct timespec *logfile_last_time(void);
+
+/* compress.c: gzip a rotated file in a child process; returns its pid (0 on failure). */
+pid_t compress_start(const char *path);
 
 /* runtime.c: runs crun/runc with the shim's global options. */
 pid_t runtime_spawn(const char *const *args, int in, int out, int err);

@@ -58,7 +58,7 @@ function makeBox(args: string[], opts: { tty?: boolean; runtime?: string; emptyR
 
 function spawnOpts(box: Box, extra: Partial<ShimSpawnOptions> = {}): ShimSpawnOptions {
   return { shimPath: SHIM, id: box.id, bundle: box.bundle, stateDir: box.state, runtimePath: box.runtime,
-    runtimeRoot: box.runRoot, logPath: join(box.dir, "ctr.log"), tty: false, openStdin: false, ...extra };
+    runtimeRoot: box.runRoot, log: { path: join(box.dir, "ctr.log"), format: "json", maxSize: -1, maxFile: 1, compress: false }, tty: false, openStdin: false, ...extra };
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10000): Promise<T> {
@@ -220,7 +220,7 @@ describe("wharf-shim", () => {
     writeFileSync(processPath, JSON.stringify({ ...spec.process, args: ["sh", "-c", "echo in-exec; echo e >&2; exit 5"] }));
     const execState = join(box.dir, "exec-state");
     mkdirSync(execState);
-    const ex = await spawnShim(spawnOpts(box, { stateDir: execState, execProcessPath: processPath, logPath: undefined }));
+    const ex = await spawnShim(spawnOpts(box, { stateDir: execState, execProcessPath: processPath, log: undefined }));
     assert.notEqual(ex.pid, pid);
     // The exec has probably finished already: the shim waits for start and replays its output.
     const conn = await connectShim(execState);
@@ -251,7 +251,7 @@ describe("wharf-shim", () => {
     writeFileSync(processPath, JSON.stringify({ ...spec.process, args: ["sh", "-c", "seq 1 600000"] }));
     const execState = join(box.dir, "exec-big");
     mkdirSync(execState);
-    const ex = await spawnShim(spawnOpts(box, { stateDir: execState, execProcessPath: processPath, logPath: undefined }));
+    const ex = await spawnShim(spawnOpts(box, { stateDir: execState, execProcessPath: processPath, log: undefined }));
     // A daemon slow to subscribe (a loaded machine): the exec has long filled its pipe and the early buffer.
     await new Promise((r) => setTimeout(r, 1500));
     const conn = await connectShim(execState);

@@ -36,6 +36,8 @@ export interface SpecInput {
   user: string;
   groupAdd?: string[];
   tty: boolean;
+  /** Initial terminal size (with `tty`), set by the runtime before the process starts. */
+  consoleSize?: { height: number; width: number };
   openStdin: boolean;
   hostname: string;
   domainname: string;
@@ -156,6 +158,7 @@ export async function buildSpec(input: SpecInput, host: HostInfo): Promise<OciSp
   if (utsPrivate && input.hostname) spec.hostname = input.hostname;
   if (utsPrivate && input.domainname) spec.domainname = input.domainname;
   if (sec.noNewPrivileges) proc.noNewPrivileges = true;
+  if (input.tty && input.consoleSize && (input.consoleSize.height > 0 || input.consoleSize.width > 0)) proc.consoleSize = { ...input.consoleSize };
   if (input.ulimits && input.ulimits.length > 0) {
     const rlimits = buildRlimits(input.ulimits, host);
     if (rlimits.length > 0) proc.rlimits = rlimits;

@@ -27,7 +27,7 @@ export function adaptCreateBody(version: string, body: ContainerCreateBody | nul
       if (m.VolumeOptions && m.Type !== "volume") delete m.VolumeOptions;
       if (m.TmpfsOptions && m.Type !== "tmpfs") delete m.TmpfsOptions;
     }
-    hc.ConsoleSize = [0, 0];
+    delete hc.ConsoleSize;
   } else {
     delete (hc as Record<string, unknown>).KernelMemory;
     for (const m of mounts) {

@@ -2,6 +2,7 @@ import type { Route, RequestContext } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ContainersBackend } from "./backend.js";
 import type { ContainerCreateBody } from "../../types/engine-api.js";
+import { streamMediaType } from "../../media-types.js";
 import { versionLessThan } from "../../version.js";
 import { adaptCreateBody } from "./create-compat.js";
 
@@ -48,6 +49,7 @@ export function containerRoutes(b: ContainersBackend): Route[] {
     {
       method: "POST",
       path: "/containers/create",
+      // Below API 1.42 dockerd ignores ConsoleSize (adaptCreateBody drops it, with the other version rules).
       handler: async (ctx) => ctx.sendJson(201, await b.create(adaptCreateBody(ctx.apiVersion, await ctx.body<ContainerCreateBody>("ContainerCreate")), ctx.str("name"))),
     },
     { method: "POST", path: "/containers/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
@@ -102,7 +104,7 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       handler: async (ctx) => {
         const id = ctx.params.id;
         const tty = b.isTty(id); // throws 404 before we hijack
-        const socket = ctx.hijack(tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        const socket = ctx.hijack(streamMediaType(ctx.apiVersion, !tty));
         await b.attach(id, socket, {
           stdin: ctx.bool("stdin"), stdout: ctx.bool("stdout"), stderr: ctx.bool("stderr"), logs: ctx.bool("logs"), stream: ctx.bool("stream"),
           detachKeys: ctx.str("detachKeys") || undefined,
@@ -135,7 +137,7 @@ export function containerRoutes(b: ContainersBackend): Route[] {
           tail: ctx.str("tail"), since: ctx.str("since"), until: ctx.str("until"),
         };
         const run = await b.logs(id, q);
-        const res = ctx.stream(200, tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream");
+        const res = ctx.stream(200, streamMediaType(ctx.apiVersion, !tty));
         const gone = clientGone(ctx);
         try {
           await run(res, gone.closed);

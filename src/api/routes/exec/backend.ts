@@ -5,7 +5,7 @@ export interface ExecBackend {
   create(containerRef: string, config: unknown): Promise<{ Id: string }>;
   /** Validates before the route hijacks the connection. */
   check(execId: string): void;
-  start(execId: string, opts: { detach: boolean; tty?: boolean; socket?: Duplex }): Promise<void>;
+  start(execId: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; socket?: Duplex }): Promise<void>;
   resize(execId: string, h: number, w: number): void;
   inspect(execId: string): unknown;
 }

@@ -15,17 +15,15 @@ function notSwarm(): never {
 export function stubRoutes(): Route[] {
   const routes: Route[] = [
     { method: "GET", path: "/plugins", handler: (ctx: RequestContext) => ctx.sendJson(200, []) },
-    { method: "GET", path: "/swarm", handler: notSwarm },
   ];
-  for (const noun of ["nodes", "services", "tasks", "secrets", "configs"]) {
+  // /swarm and /nodes are served by the cluster routes (503 while the node is in no swarm).
+  for (const noun of ["secrets", "configs"]) {
     routes.push({ method: "GET", path: `/${noun}`, handler: notSwarm });
     routes.push({ method: "GET", path: `/${noun}/{id}`, handler: notSwarm });
     routes.push({ method: "POST", path: `/${noun}/create`, handler: notSwarm });
     routes.push({ method: "DELETE", path: `/${noun}/{id}`, handler: notSwarm });
     routes.push({ method: "POST", path: `/${noun}/{id}/update`, handler: notSwarm });
   }
-  for (const p of ["/swarm/init", "/swarm/join", "/swarm/leave", "/swarm/update", "/swarm/unlock"]) routes.push({ method: "POST", path: p, handler: notSwarm });
-  routes.push({ method: "GET", path: "/swarm/unlockkey", handler: notSwarm });
-  routes.push({ method: "GET", path: "/services/{id}/logs", handler: notSwarm });
+  routes.push({ method: "POST", path: "/swarm/unlock", handler: notSwarm });
   return routes;
 }

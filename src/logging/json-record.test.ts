@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeLogLine } from "./json-log-decode.js";
+import { decodeLogLine } from "./json-record.js";
 
 const line = (log: string, stream = "stdout") => Buffer.from(JSON.stringify({ log, stream, time: "2024-01-02T03:04:05.123456789Z" }));
 

@@ -1,5 +1,5 @@
 // Fast decoding of json-file log lines as wharf-shim writes them:
-//   {"log":"<escaped>","stream":"stdout","time":"<RFC3339Nano>"}\n
+//   {"log":"<escaped>","stream":"stdout"[,"attrs":{...}],"time":"<RFC3339Nano>"}\n
 // A full JSON.parse per line costs more than everything else in `docker logs` of a big log
 // (100 MB = 1 M lines). The log value is sliced from the bytes and unescaped only when it holds
 // escapes other than the trailing "\n"; any line of another shape falls back to JSON.parse.
@@ -21,9 +21,10 @@ const BACKSLASH = 0x5c;
 export function decodeLogLine(line: Buffer): LogEntry | undefined {
   if (line.length > PREFIX.length && line.subarray(0, PREFIX.length).equals(PREFIX)) {
     const end = line.indexOf(VALUE_END, PREFIX.length);
-    const tk = end < 0 ? -1 : line.indexOf(TIME_KEY, end + VALUE_END.length);
-    if (tk > 0 && line[line.length - 1] === 0x7d && line[line.length - 2] === 0x22) {
-      const stream = line.toString("latin1", end + VALUE_END.length, tk);
+    const tk = end < 0 ? -1 : line.lastIndexOf(TIME_KEY);
+    if (tk > end && line[line.length - 1] === 0x7d && line[line.length - 2] === 0x22) {
+      const s0 = end + VALUE_END.length;
+      const stream = line[s0 + 6] === 0x22 ? line.toString("latin1", s0, s0 + 6) : "";
       if (stream === "stdout" || stream === "stderr") {
         return { log: unescapeValue(line.subarray(PREFIX.length, end)), stream, time: line.toString("latin1", tk + TIME_KEY.length, line.length - 2) };
       }

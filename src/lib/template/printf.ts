@@ -105,8 +105,8 @@ function pad(s: string, sp: Spec, zeroOk = false): string {
   return " ".repeat(w - len) + s;
 }
 
-export { goQuote } from "../../../lib/go-quote.js";
-import { goQuote } from "../../../lib/go-quote.js";
+export { goQuote } from "../go-quote.js";
+import { goQuote } from "../go-quote.js";
 
 function formatInt(n: number | bigint, verb: string, sp: Spec): string {
   let b = BigInt(n);

@@ -1,4 +1,4 @@
-import { goQuote } from "../../../lib/go-quote.js";
+import { goQuote } from "../go-quote.js";
 /**
  * Lexer for Go text/template syntax. It produces the same token stream as
  * Go's lexer (including whitespace tokens inside actions, which the parser
