@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "../lib/errors.js";
 import type { Readable } from "node:stream";
 import type { Snapshotter } from "../snapshot/snapshotter.js";
 import { applyChanges } from "./changes.js";
@@ -28,7 +29,13 @@ export async function importImage(
   opts: ImportOptions = {},
 ): Promise<ImageRecord> {
   const config = applyChanges({}, opts.changes ?? []);
-  const layer = await deps.snapshotter.applyLayer(undefined, tar);
+  const layer = await deps.snapshotter.applyLayer(undefined, tar).catch((err: NodeJS.ErrnoException) => {
+    // node-tar's codes (TAR_BAD_ARCHIVE, TAR_ENTRY_INVALID, …): the input, not the daemon, is at fault.
+    if (typeof err.code === "string" && err.code.startsWith("TAR_")) {
+      throw new InvalidArgumentError(`invalid tar archive: ${err.message.replace(/^TAR_[A-Z_]+: /, "")}; import takes a tar (plain, gzip, bzip2 or xz) of a filesystem`);
+    }
+    throw err;
+  });
   const created = new Date().toISOString();
   const comment = opts.message || `Imported from ${opts.source ?? "-"}`;
   const image: DockerImageConfig = {

@@ -1,6 +1,6 @@
 import { lstatSync, promises as fs } from "node:fs";
 import path from "node:path";
-import { PassThrough, type Readable, type Writable } from "node:stream";
+import { PassThrough, Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { create as tarCreate, extract as tarExtract } from "tar";
 import { ConflictError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
@@ -23,13 +23,14 @@ export class ArchiveService {
   /** HEAD /containers/{id}/archive: the stat of a path (the last symlink not followed). */
   async stat(ref: string, p: string): Promise<string> {
     const c = this.rec(ref);
-    return withContainerFs(c, async (root) => encodePathStat(await this.statIn(c, root, p)));
+    return withContainerFs(c, async (root) => encodePathStat(await this.statIn(c, root, p, ref)));
   }
 
-  private async statIn(c: Rec, root: string, p: string): Promise<PathStat> {
-    const { hostPath } = await resolveContainerPath(c, root, p);
+  /** `ref` is the container as the client named it: messages say it back (name, ID or prefix). */
+  private async statIn(c: Rec, root: string, p: string, ref: string): Promise<PathStat> {
+    const { hostPath } = await resolveContainerPath(c, root, p, false, ref);
     const st = await fs.lstat(hostPath).catch(() => undefined);
-    if (!st) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+    if (!st) throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
     let link = "";
     if (st.isSymbolicLink()) {
       // Docker reports where the link leads, as a path inside the container.
@@ -46,8 +47,8 @@ export class ArchiveService {
   async get(ref: string, p: string, start: (statHeader: string) => Writable): Promise<void> {
     const c = this.rec(ref);
     await withContainerFs(c, async (root) => {
-      const stat = await this.statIn(c, root, p);
-      const { hostPath } = await resolveContainerPath(c, root, p);
+      const stat = await this.statIn(c, root, p, ref);
+      const { hostPath } = await resolveContainerPath(c, root, p, false, ref);
       const out = start(encodePathStat(stat));
       const want = path.posix.basename(containerPath(p)) || ".";
       // A volume's root or a followed link has another name on the host: rename the top entry.
@@ -62,9 +63,9 @@ export class ArchiveService {
   async put(ref: string, p: string, body: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
     const c = this.rec(ref);
     await withContainerFs(c, async (root) => {
-      const { hostPath, mount } = await resolveContainerPath(c, root, p, true);
+      const { hostPath, mount } = await resolveContainerPath(c, root, p, true, ref);
       const st = await fs.stat(hostPath).catch(() => undefined);
-      if (!st) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+      if (!st) throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
       if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
       if (mount ? !mount.RW : c.hostConfig.ReadonlyRootfs) {
         throw new InvalidArgumentError(mount ? "mounted volume is marked read-only" : "container rootfs is marked read-only");
@@ -94,7 +95,9 @@ export class ArchiveService {
           return true;
         },
       });
-      await pipeline(body, ex as unknown as Writable);
+      const data = await nonEmpty(body);
+      if (!data) return; // an empty body extracts nothing (dockerd accepts it)
+      await pipeline(data, ex as unknown as Writable);
       if (conflict) throw new InvalidArgumentError(conflict);
     });
     this.svc.deps.events.publish("container", "extract-to-dir", c.id, { image: c.image, name: c.name.slice(1) });
@@ -112,4 +115,17 @@ export class ArchiveService {
     });
     this.svc.deps.events.publish("container", "export", c.id, { image: c.image, name: c.name.slice(1) });
   }
+}
+
+/** The body, or undefined when it ends without a byte (tar refuses an empty archive). */
+async function nonEmpty(body: Readable): Promise<Readable | undefined> {
+  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let first = await it.next();
+  while (!first.done && first.value.length === 0) first = await it.next();
+  if (first.done) return undefined;
+  const head = first.value;
+  return Readable.from((async function* () {
+    yield head;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  })());
 }

@@ -66,7 +66,7 @@ export function containerPath(p: string): string {
  * Symlinks are resolved inside that root, so nothing outside it is reachable.
  * `followLast` also resolves a symlink in the last component.
  */
-export async function resolveContainerPath(c: Rec, root: string, p: string, followLast = false): Promise<{ hostPath: string; mount?: MountPoint; base: string }> {
+export async function resolveContainerPath(c: Rec, root: string, p: string, followLast = false, named = c.name.slice(1)): Promise<{ hostPath: string; mount?: MountPoint; base: string }> {
   const abs = containerPath(p);
   let base = root;
   let rel = abs.slice(1);
@@ -82,14 +82,24 @@ export async function resolveContainerPath(c: Rec, root: string, p: string, foll
     rel = abs.slice(mount.Destination.length).replace(/^\//, "");
   }
   let hostPath = await resolveInRoot(base, rel, false).catch((err) => {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    // A file named as a directory ("file/", "file/x"): the kernel's answer, as dockerd gives it.
+    if (code === "ENOTDIR") throw new InvalidArgumentError(`Could not stat ${p} in container ${named}: not a directory`);
+    if (code === "ENOENT") return undefined;
     throw err;
   });
-  if (hostPath === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+  if (hostPath === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${named}`);
   if (followLast || p.endsWith("/") || p.endsWith("/.")) {
     // Resolving "<path>/." follows the last link inside the root too.
     hostPath = await resolveInRoot(base, path.relative(base, hostPath) ? path.relative(base, hostPath) + "/." : "", false).catch(() => hostPath!);
     hostPath = hostPath.replace(/\/\.$/, "");
   }
+  if (p.endsWith("/") && !(await isDirectory(hostPath))) throw new InvalidArgumentError(`Could not stat ${p} in container ${named}: not a directory`);
   return { hostPath, mount, base };
+}
+
+async function isDirectory(hostPath: string): Promise<boolean> {
+  // hostPath is already resolved inside the container's root: lstat, never follow a host link.
+  const st = await fs.lstat(hostPath).catch(() => undefined);
+  return !!st?.isDirectory();
 }

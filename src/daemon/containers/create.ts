@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../lib/errors.js";
+import { ConflictError, InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { validateCreateConfig } from "./validate-config.js";
@@ -89,6 +89,9 @@ export async function buildContainerRecord(
   const id = newId();
   config.Hostname = config.Hostname || (hostConfig.NetworkMode === "host" ? (await import("node:os")).hostname() : id.slice(0, 12));
   const name = "/" + (requestedName ? requestedName.replace(/^\//, "") : uniqueRandomName(deps));
+  // Reserved at once, with no await between the check and the claim: two creates running
+  // together (nameless ones picking the same random name included) cannot both take it.
+  deps.store.reserveName(name, id);
 
   const record: ContainerRecord = {
     id,
@@ -109,7 +112,12 @@ export async function buildContainerRecord(
     topChainId: image.topChainId,
     networkingConfig: body.NetworkingConfig as ContainerRecord["networkingConfig"],
   };
-  for (const ext of deps.extensions) await ext.create?.(record, warnings);
+  try {
+    for (const ext of deps.extensions) await ext.create?.(record, warnings);
+  } catch (err) {
+    deps.store.releaseName(name, id);
+    throw err;
+  }
   return { record, warnings };
 }
 
@@ -123,11 +131,20 @@ function consoleSizeOf(v: unknown): [number, number] {
 }
 
 function uniqueRandomName(deps: ContainerDeps): string {
+  return pickRandomName((n) => deps.store.nameInUse("/" + n));
+}
+
+/** A random name nobody holds or has reserved (dockerd's generator adds a digit after many collisions). */
+export function pickRandomName(inUse: (name: string) => boolean, generate: () => string = randomName): string {
   for (let i = 0; i < 20; i++) {
-    const n = randomName();
-    if (!deps.store.find(n)) return n;
+    const n = generate();
+    if (!inUse(n)) return n;
   }
-  return `${randomName()}${Math.floor(Math.random() * 10)}`;
+  for (let i = 0; i < 1000; i++) {
+    const n = `${generate()}${Math.floor(Math.random() * 10)}`;
+    if (!inUse(n)) return n;
+  }
+  throw new ConflictError("could not find a free random container name; name the container with --name");
 }
 
 /** Create: reserve the name, prepare the rootfs layer, persist. (/etc files are written at each start, like dockerd.) */

@@ -62,7 +62,8 @@ export class ResourceUpdater {
     // writes -1 literally (EINVAL), so an existing limit is lifted by writing "max" ourselves.
     const liftPids = typeof body.PidsLimit === "number" && body.PidsLimit <= 0;
     if (liftPids) delete live.pids;
-    if (isRunning(c.state.status)) {
+    // Only a live process has runtime state to update (a "restarting" container between runs has none).
+    if (isRunning(c.state.status) && c.state.pid > 0) {
       await this.applyLive(c.id, c.runtime, live);
       if (liftPids) await this.liftPidsLimit(c.id, host.cgroupVersion);
     }

@@ -40,9 +40,11 @@ describe("container update", () => {
 
   test("a restart-policy update keeps RestartCount and applies the new MaximumRetryCount", async () => {
     const name = uniqueName("rp");
-    const r = await docker("run", "-d", "--name", name, "--restart", "on-failure:1", "busybox", "sh", "-c", "sleep 1; false");
+    const r = await docker("run", "-d", "--name", name, "--restart", "on-failure:10", "busybox", "sh", "-c", "sleep 2; false");
     assert.equal(r.code, 0, r.stderr);
     try {
+      // After the first restart: the count so far must carry over to the new policy.
+      await waitFor("the first restart", async () => (await api(d.socket, "GET", `/containers/${name}/json`)).json().RestartCount >= 1, 30_000, 50);
       const u = await docker("update", "--restart", "on-failure:3", name);
       assert.equal(u.code, 0, u.stderr);
       const st = await waitFor("three restarts, then exited", async () => {
