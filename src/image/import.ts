@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from "../lib/errors.js";
 import type { Readable } from "node:stream";
 import type { Snapshotter } from "../snapshot/snapshotter.js";
+import type { Lease } from "../metadata/leases.js";
 import { applyChanges } from "./changes.js";
 import { hostArchitecture, type DockerImageConfig } from "./image-config.js";
 import type { ImageRecord } from "./image-record.js";
@@ -16,6 +16,8 @@ export interface ImportOptions {
   /** Target OS/architecture recorded in the config; defaults to the host's. */
   os?: string;
   architecture?: string;
+  /** Holds the new layer and config until the caller has recorded the image. */
+  lease?: Lease;
 }
 
 /**
@@ -29,13 +31,7 @@ export async function importImage(
   opts: ImportOptions = {},
 ): Promise<ImageRecord> {
   const config = applyChanges({}, opts.changes ?? []);
-  const layer = await deps.snapshotter.applyLayer(undefined, tar).catch((err: NodeJS.ErrnoException) => {
-    // node-tar's codes (TAR_BAD_ARCHIVE, TAR_ENTRY_INVALID, …): the input, not the daemon, is at fault.
-    if (typeof err.code === "string" && err.code.startsWith("TAR_")) {
-      throw new InvalidArgumentError(`invalid tar archive: ${err.message.replace(/^TAR_[A-Z_]+: /, "")}; import takes a tar (plain, gzip, bzip2 or xz) of a filesystem`);
-    }
-    throw err;
-  });
+  const layer = await deps.snapshotter.applyLayer(undefined, tar, { lease: opts.lease });
   const created = new Date().toISOString();
   const comment = opts.message || `Imported from ${opts.source ?? "-"}`;
   const image: DockerImageConfig = {
@@ -48,5 +44,5 @@ export async function importImage(
     os: opts.os ?? "linux",
     rootfs: { type: "layers", diff_ids: [layer.diffId] },
   };
-  return deps.images.create(Buffer.from(JSON.stringify(image)), [layer.chainId], layer.size);
+  return deps.images.create(Buffer.from(JSON.stringify(image)), [layer.chainId], layer.size, opts.lease);
 }

@@ -1,5 +1,4 @@
 import { createReadStream, promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -11,6 +10,7 @@ import type { DockerImageConfig } from "../../image/image-config.js";
 import { familiarString, parseNormalizedReference, withDefaultTag } from "../../image/reference.js";
 import type { DistributionDeps } from "./distribution-deps.js";
 import type { ProgressFn } from "./progress.js";
+import type { Lease } from "../../metadata/leases.js";
 
 interface ArchiveEntry {
   Config: string;
@@ -27,7 +27,8 @@ interface ArchiveEntry {
  */
 export async function loadImages(deps: DistributionDeps, input: Readable, progress: ProgressFn): Promise<void> {
   await deps.images.load();
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), "wharf-load-"));
+  await fs.mkdir(deps.tmpDir, { recursive: true });
+  const work = await fs.mkdtemp(path.join(deps.tmpDir, "load-"));
   try {
     // The request body is piped, not handed to pipeline: on a bad archive pipeline would destroy it
     // and the client, still sending, would never read the answer. It is drained instead.
@@ -38,47 +39,55 @@ export async function loadImages(deps: DistributionDeps, input: Readable, progre
       input.resume();
       // node-tar's codes (TAR_BAD_ARCHIVE, TAR_ENTRY_INVALID, …): the input is not a readable tar.
       if (typeof err.code === "string" && err.code.startsWith("TAR_")) {
-        throw new InvalidArgumentError(`invalid archive: the input is not a tar archive made by docker save (archive/tar: invalid tar header)`);
+        throw new InvalidArgumentError("invalid archive: the input is not a tar archive made by docker save (archive/tar: invalid tar header)");
       }
       throw err;
     });
     const entries = await archiveEntries(work);
-    const loadedTags = new Set<string>();
-    const loadedIds = new Set<string>();
+    // An archive may name one image in several entries (one per tag): each image and tag is loaded once.
+    const seen = { ids: new Set<string>(), tags: new Set<string>() };
     for (const e of entries) {
       if (!e || typeof e.Config !== "string" || !Array.isArray(e.Layers)) throw new InvalidArgumentError("invalid archive: manifest.json entries need Config and Layers");
-      const configBody = await fs.readFile(inside(work, e.Config));
-      const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
-      const diffIds = config.rootfs?.diff_ids ?? [];
-      if (diffIds.length !== e.Layers.length) throw new InvalidArgumentError(`invalid archive: ${e.Config} names ${diffIds.length} layers, the manifest ${e.Layers.length}`);
-      const chains: Digest[] = [];
-      let size = 0;
-      for (let i = 0; i < e.Layers.length; i++) {
-        const file = inside(work, e.Layers[i]);
-        const applied = await deps.snapshotter.applyLayer(chains[i - 1], createReadStream(file), { diffId: diffIds[i] });
-        if (applied.diffId !== diffIds[i]) {
-          throw new InvalidArgumentError(`invalid archive: layer ${e.Layers[i]} has diffID ${applied.diffId}, the config expects ${diffIds[i]}`);
-        }
-        chains.push(applied.chainId);
-        size += applied.size;
-        const blob = await deps.content.ingest(createReadStream(file));
-        await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
-      }
-      const id = sha256Digest(configBody);
-      // An archive may name one image in several entries (one per tag): each tag is reported once.
-      const tags = [...new Set((e.RepoTags ?? []).map((t) => familiarString(withDefaultTag(parseNormalizedReference(t)))))].filter((t) => !loadedTags.has(t));
-      await deps.images.exclusive(async () => {
-        if (!loadedIds.has(id)) await deps.images.create(configBody, chains, size);
-        for (const t of tags) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
-      });
-      if (tags.length === 0 && !loadedIds.has(id)) progress({ stream: `Loaded image ID: ${id}\n` });
-      for (const t of tags) progress({ stream: `Loaded image: ${t}\n` }), loadedTags.add(t);
-      if (!loadedIds.has(id)) deps.emit("load", id, tags.length ? { name: tags[0] } : {});
-      loadedIds.add(id);
+      await deps.leases.with((lease) => loadEntry(deps, work, e, lease, progress, seen));
     }
+  } catch (err) {
+    await deps.collect().catch(() => undefined); // layers of an image that failed to load
+    throw err;
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+/** One image of the archive; its layers and config are held by `lease` until it is recorded and tagged. */
+async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, lease: Lease, progress: ProgressFn, seen: { ids: Set<string>; tags: Set<string> }): Promise<void> {
+  const configBody = await fs.readFile(inside(work, e.Config));
+  const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== e.Layers.length) throw new InvalidArgumentError(`invalid archive: ${e.Config} names ${diffIds.length} layers, the manifest ${e.Layers.length}`);
+  const chains: Digest[] = [];
+  let size = 0;
+  for (let i = 0; i < e.Layers.length; i++) {
+    const file = inside(work, e.Layers[i]);
+    const applied = await deps.snapshotter.applyLayer(chains[i - 1], createReadStream(file), { diffId: diffIds[i], lease });
+    if (applied.diffId !== diffIds[i]) {
+      throw new InvalidArgumentError(`invalid archive: layer ${e.Layers[i]} has diffID ${applied.diffId}, the config expects ${diffIds[i]}`);
+    }
+    chains.push(applied.chainId);
+    size += applied.size;
+    const blob = await deps.content.ingest(createReadStream(file), undefined, lease);
+    await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
+  }
+  const id = sha256Digest(configBody);
+  const again = seen.ids.has(id);
+  const tags = [...new Set((e.RepoTags ?? []).map((t) => familiarString(withDefaultTag(parseNormalizedReference(t)))))].filter((t) => !seen.tags.has(t));
+  await deps.images.exclusive(async () => {
+    if (!again) await deps.images.create(configBody, chains, size, lease);
+    for (const t of tags) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
+  });
+  if (tags.length === 0 && !again) progress({ stream: `Loaded image ID: ${id}\n` });
+  for (const t of tags) progress({ stream: `Loaded image: ${t}\n` }), seen.tags.add(t);
+  if (!again) deps.emit("load", id, tags.length ? { name: tags[0] } : {});
+  seen.ids.add(id);
 }
 
 /** manifest.json entries, or the same read from an OCI index (tags from its ref-name annotations). */

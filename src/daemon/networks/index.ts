@@ -34,7 +34,8 @@ export class Networking {
       table: NetworkService.tableName(dataRoot),
       events,
       containersOn: (id) => this.containersOn(id),
-      resolveName: (id, name) => this.endpoints.resolveName(id, name),
+      resolveName: (id, client, name) => this.endpoints.resolveName(id, client, name),
+      reverseName: (id, client, ip) => this.endpoints.reverseName(id, client, ip),
       upstreamsFor: (id, ip) => {
         const sb = this.endpoints.sandboxOfIp(id, ip);
         const dns = sb && containers.find(sb.containerId)?.hostConfig.Dns;
@@ -95,7 +96,17 @@ export class Networking {
     await this.endpoints.disconnect(ref, c);
     this.service.ctx.events.publish("network", "disconnect", net.Id, { container: c.id, name: net.Name, type: net.Driver });
   }
-  close() {
-    return this.service.close();
+  /**
+   * Daemon shutdown: DNS servers and proxies stop; sandboxes of containers
+   * that no longer run are torn down. With no container left running, the
+   * daemon's netfilter table goes too (nothing needs its NAT); with running
+   * containers (live-restore) the table stays as they need it.
+   */
+  async close(): Promise<void> {
+    await this.service.close();
+    await this.endpoints.closeProxies();
+    await this.sweep().catch(() => undefined);
+    const running = this.containers.all().some((c) => isRunning(c.state.status));
+    if (!running) await this.service.removeFirewall();
   }
 }
