@@ -104,7 +104,11 @@ describe("request bodies", () => {
     assert.equal(vol.status, 201, vol.body);
     await api(d.socket, "DELETE", `/volumes/${vol.json().Name}`);
     const netName = uniqueName("nn");
-    const net = await checkedApi(d.socket, "POST", "/networks/create", { Name: netName, Driver: null, IPAM: null, Options: null, Labels: null, Internal: null, EnableIPv6: null });
+    const net = await checkedApi(d.socket, "POST", "/networks/create", {
+      Name: netName, Driver: null, Options: null, Labels: null, Internal: null, EnableIPv6: null,
+      // An explicit subnet: the default pools may be used up by other suites on a shared machine.
+      IPAM: { Driver: null, Options: null, Config: [{ Subnet: `10.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.0/24`, Gateway: null, IPRange: null, AuxiliaryAddresses: null }] },
+    });
     assert.equal(net.status, 201, net.body);
     await api(d.socket, "DELETE", `/networks/${netName}`);
   });
