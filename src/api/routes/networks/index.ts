@@ -2,6 +2,7 @@ import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { NetworksBackend } from "./backend.js";
 import type { NetworkConnectBody, NetworkCreateBody, NetworkDisconnectBody } from "../../types/engine-api.js";
+import { versionLessThan } from "../../version.js";
 
 /** /networks: thin handlers over the networking backend. */
 export function networkRoutes(b: NetworksBackend): Route[] {
@@ -13,7 +14,9 @@ export function networkRoutes(b: NetworksBackend): Route[] {
       path: "/networks/create",
       handler: async (ctx) => {
         const body = await ctx.body<NetworkCreateBody>("NetworkCreate", { Name: "" });
-        ctx.sendJson(201, await b.create(body));
+        // Before API 1.44 a second network of the same name was created (with a warning) unless CheckDuplicate; since, never.
+        const allowDuplicate = versionLessThan(ctx.apiVersion, "1.44") && !(body as { CheckDuplicate?: boolean }).CheckDuplicate;
+        ctx.sendJson(201, await b.create(body, { allowDuplicate }));
       },
     },
     {
