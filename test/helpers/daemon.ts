@@ -237,6 +237,7 @@ async function cleanupNetworking(d: TestDaemon): Promise<void> {
     if (n.bridge && (n.ownsBridge || n.bridge === d.bridge)) quiet("ip", ["link", "delete", n.bridge]);
   }
   quiet("nft", ["delete", "table", "ip", d.nftTable]);
+  quiet("nft", ["delete", "table", "ip6", d.nftTable]);
 }
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {

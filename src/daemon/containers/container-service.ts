@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import type { Duplex } from "node:stream";
-import { ConflictError, InvalidArgumentError, NotModifiedError } from "../../lib/errors.js";
+import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from "../../lib/errors.js";
 import { VALID_NAME } from "../../lib/names.js";
 import { log } from "../../lib/log.js";
 import { readExitFile, connectShim, type ExitInfo } from "../../runtime/shim/shim-client.js";
@@ -281,6 +281,16 @@ export class ContainerService {
     this.live.delete(c.id);
     live?.notifyRemoved();
     this.deps.onRemoved?.(c);
+  }
+
+  /** Forget the legacy link `/<parent>/<alias>` (it takes effect at the parent's next start, as in dockerd). */
+  async removeLink(parentRef: string, alias: string): Promise<void> {
+    const parent = this.deps.store.find(parentRef);
+    const links = parent?.hostConfig.Links ?? [];
+    const keep = links.filter((l) => l.slice(l.lastIndexOf("/") + 1) !== alias);
+    if (!parent || keep.length === links.length) throw new NotFoundError(`No such container: ${parentRef}/${alias}`);
+    parent.hostConfig.Links = keep.length ? keep : null;
+    await this.deps.store.save(parent);
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -49,6 +49,8 @@ export interface HostConfig {
   DnsOptions?: string[] | null;
   DnsSearch?: string[] | null;
   ExtraHosts?: string[] | null;
+  /** Legacy links, stored as dockerd does: "/child:/parent/alias". */
+  Links?: string[] | null;
   GroupAdd?: string[] | null;
   IpcMode?: string;
   PidMode?: string;

@@ -1,5 +1,5 @@
 import type { Route, RequestContext } from "../../router.js";
-import { InvalidArgumentError } from "../../../lib/errors.js";
+import { ConflictError, InvalidArgumentError, NotFoundError } from "../../../lib/errors.js";
 import type { ContainersBackend } from "./backend.js";
 import { streamMediaType } from "../../media-types.js";
 import { versionLessThan } from "../../version.js";
@@ -50,9 +50,23 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       handler: async (ctx) => (await b.rename(ctx.params.id, ctx.str("name") ?? ""), ctx.sendStatus(204)),
     },
     {
+      // A legacy link's name, /<parent>/<alias>: only `link=1` removes it (docker rm --link).
+      method: "DELETE",
+      path: "/containers/{parent}/{alias}",
+      handler: async (ctx) => {
+        if (!ctx.bool("link")) throw new NotFoundError(`No such container: ${ctx.params.parent}/${ctx.params.alias}`);
+        await b.removeLink(ctx.params.parent, ctx.params.alias);
+        ctx.sendStatus(204);
+      },
+    },
+    {
       method: "DELETE",
       path: "/containers/{id}",
-      handler: async (ctx) => (await b.remove(ctx.params.id, { force: ctx.bool("force"), volumes: ctx.bool("v") }), ctx.sendStatus(204)),
+      handler: async (ctx) => {
+        if (ctx.bool("link")) throw new ConflictError("Conflict, cannot remove the default link name of the container");
+        await b.remove(ctx.params.id, { force: ctx.bool("force"), volumes: ctx.bool("v") });
+        ctx.sendStatus(204);
+      },
     },
     { method: "POST", path: "/containers/{id}/pause", handler: async (ctx) => (await b.pause(ctx.params.id), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/unpause", handler: async (ctx) => (await b.unpause(ctx.params.id), ctx.sendStatus(204)) },

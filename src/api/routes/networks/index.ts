@@ -1,6 +1,7 @@
 import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { NetworksBackend } from "./backend.js";
+import { versionLessThan } from "../../version.js";
 
 /** /networks: thin handlers over the networking backend. */
 export function networkRoutes(b: NetworksBackend): Route[] {
@@ -11,9 +12,11 @@ export function networkRoutes(b: NetworksBackend): Route[] {
       method: "POST",
       path: "/networks/create",
       handler: async (ctx) => {
-        const body = await ctx.json<{ Name: string }>();
+        const body = await ctx.json<{ Name: string; CheckDuplicate?: boolean }>();
         if (!body || typeof body !== "object") throw new InvalidArgumentError("invalid network config");
-        ctx.sendJson(201, await b.create(body));
+        // Before API 1.44 a second network of the same name was created (with a warning) unless CheckDuplicate; since, never.
+        const allowDuplicate = versionLessThan(ctx.apiVersion, "1.44") && !body.CheckDuplicate;
+        ctx.sendJson(201, await b.create(body, { allowDuplicate }));
       },
     },
     {
