@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { startTestDaemon, run, type TestDaemon } from "../../helpers/daemon.js";
-import { expectOk, projectLeftovers, wharfCompose, writeProject } from "./compose-helpers.js";
+import { expectOk, privateSubnet, projectLeftovers, wharfCompose, writeProject } from "./compose-helpers.js";
 
 // Convergence, scaling, DNS, attached mode, one-off runs and bad input,
 // with `wharf compose` on one private daemon.
@@ -18,6 +18,7 @@ after(async () => {
   for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
 });
 
+const SUBNET = privateSubnet();
 const APP = (probeEnv: string) => `
 services:
   web:
@@ -40,6 +41,11 @@ services:
       - /anon
 volumes:
   cache: {}
+networks:
+  default:
+    ipam:
+      config:
+        - subnet: ${SUBNET}
 `;
 
 async function ids(dir: string, project: string): Promise<Map<string, string>> {
@@ -103,6 +109,11 @@ services:
     image: busybox:latest
     command: ["sh", "-c", "echo serving; exec sleep 300"]
     stop_grace_period: 1s
+networks:
+  default:
+    ipam:
+      config:
+        - subnet: ${privateSubnet()}
 `,
   });
   dirs.push(dir);
