@@ -141,7 +141,7 @@ export class TestDaemon {
     await waitFor(`daemon ${this.id} to answer /_ping (log: ${this.logFile})`, async () => {
       if (exited) throw new Error(`daemon exited: ${await fs.readFile(this.logFile, "utf8")}`);
       return (await api(this.socket, "GET", "/_ping")).status === 200;
-    });
+    }, 60_000); // a loaded 2-core machine shared by several suites can take tens of seconds
   }
 
   async seedBusybox(): Promise<void> {
