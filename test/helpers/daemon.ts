@@ -248,7 +248,12 @@ async function cleanupNetworking(d: TestDaemon): Promise<void> {
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {
   const d = new TestDaemon();
-  await d.start(extraArgs);
-  await d.seedBusybox();
+  try {
+    await d.start(extraArgs);
+    await d.seedBusybox();
+  } catch (err) {
+    await d.stop(); // a daemon too slow to answer must not outlive the test that gave up on it
+    throw err;
+  }
   return d;
 }
