@@ -1,3 +1,4 @@
+import type { PlatformSpec } from "../../image/platform-spec.js";
 import { promises as fs } from "node:fs";
 import type { Duplex } from "node:stream";
 import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from "../../lib/errors.js";
@@ -37,8 +38,8 @@ export class ContainerService {
     return this.deps.store.get(ref);
   }
 
-  create(body: CreateRequest, name: string | undefined) {
-    return createContainer(this.deps, body, name);
+  create(body: CreateRequest, name: string | undefined, platform?: PlatformSpec) {
+    return createContainer(this.deps, body, name, platform);
   }
 
   private attrs(c: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
