@@ -76,6 +76,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       pid: hc.PidMode === "host" ? "host" : "private",
       uts: hc.UTSMode === "host" ? "host" : "private",
       privileged: !!hc.Privileged,
+      maskedPaths: hc.MaskedPaths ?? undefined,
+      readonlyPaths: hc.ReadonlyPaths ?? undefined,
       capAdd: hc.CapAdd ?? [],
       capDrop: hc.CapDrop ?? [],
       readonlyRootfs: !!hc.ReadonlyRootfs,

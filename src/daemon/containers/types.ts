@@ -56,6 +56,9 @@ export interface HostConfig {
   PidMode?: string;
   UTSMode?: string;
   Privileged?: boolean;
+  /** Filled with the defaults at create unless given (or privileged, or `systempaths=unconfined`), as dockerd. */
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;
   ShmSize?: number;
