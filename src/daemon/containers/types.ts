@@ -66,6 +66,8 @@ export interface HostConfig {
   Init?: boolean | null;
   Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
   LogConfig?: { Type: string; Config: Record<string, string> };
+  PublishAllPorts?: boolean;
+  CgroupnsMode?: string;
   [key: string]: unknown;
 }
 

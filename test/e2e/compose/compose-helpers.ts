@@ -10,7 +10,7 @@ import { REPO, WHARF, run, uniqueName, type RunResult, type TestDaemon } from ".
  */
 export function privateSubnet(): string {
   const b = randomBytes(2);
-  return `10.${200 + (b[0] % 50)}.${b[1]}.0/24`;
+  return `10.${200 + (b[0] % 13)}.${b[1]}.0/24`; // 10.200-212: 10.213/16 is the swarm tests' hosts
 }
 
 /** The checked-in example app, copied to a fresh directory (its bind-mounted data dir lands there), plus `test-network.yaml` giving `botnet` a private subnet. */
