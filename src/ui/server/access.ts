@@ -51,7 +51,8 @@ export class AccessControl {
   private readonly idleMs: number;
 
   constructor(private readonly opts: AccessOptions) {
-    this.cookieName = `wharf_ui_${opts.port}`;
+    // Over TLS the __Host- prefix makes the browser refuse the cookie from anything but this exact origin, over HTTPS.
+    this.cookieName = `${opts.secure ? "__Host-" : ""}wharf_ui_${opts.port}`;
     this.idleMs = opts.sessionIdleMs ?? 12 * 3600_000;
   }
 
