@@ -8,8 +8,8 @@ import type { ImageBackend } from "./backend.js";
  * first message, so an early failure is a plain HTTP error; later ones
  * travel in the 200 stream as `{"errorDetail":{"message"},"error"}`.
  */
-export async function progressStream(ctx: RequestContext, work: (progress: (m: Record<string, unknown>) => void) => Promise<unknown>): Promise<void> {
-  let res: ReturnType<RequestContext["stream"]> | undefined;
+export async function progressStream(ctx: RequestContext, work: (progress: (m: Record<string, unknown>) => void) => Promise<unknown>, eager = false): Promise<void> {
+  let res: ReturnType<RequestContext["stream"]> | undefined = eager ? ctx.stream(200, "application/json") : undefined;
   const progress = (msg: Record<string, unknown>) => {
     res ??= ctx.stream(200, "application/json");
     res.write(JSON.stringify(msg) + "\r\n");

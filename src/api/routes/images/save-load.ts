@@ -12,7 +12,18 @@ export async function imageGet(b: ImageBackend, ctx: RequestContext, names: stri
   tar.pipe(res);
 }
 
-/** `POST /images/load?quiet=` (ImageLoad): the body is a save archive; answers JSON lines (`{"stream":"Loaded image: …"}`). */
+/**
+ * `POST /images/load?quiet=` (ImageLoad): the body is a save archive; answers JSON lines
+ * (`{"stream":"Loaded image: …"}`). Like dockerd the answer is always a 200 stream: a bad
+ * archive ends it with an `errorDetail` line.
+ */
 export async function imageLoad(b: ImageBackend, ctx: RequestContext): Promise<void> {
-  await progressStream(ctx, (progress) => b.load(ctx.req, progress));
+  await progressStream(ctx, async (progress) => {
+    try {
+      await b.load(ctx.req, progress);
+    } catch (err) {
+      ctx.req.resume(); // let the client finish sending so it reads the answer
+      throw err;
+    }
+  }, true);
 }
