@@ -15,6 +15,7 @@ import { statsScenario } from "./stats.js";
 import { eventsScenario } from "./events.js";
 import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
+import { composeScenario } from "./compose.js";
 import { cpScenario } from "./cp.js";
 
 export function allScenarios(): Scenario[] {
@@ -36,5 +37,6 @@ export function allScenarios(): Scenario[] {
     restartPolicyScenario(),
     pullPushScenario(),
     cpScenario(),
+    composeScenario(),
   ];
 }

@@ -34,7 +34,9 @@ export async function loadImages(deps: DistributionDeps, input: Readable, progre
   try {
     await unpackTar(input, scratch);
     const entries = archiveEntries(scratch);
-    for (const e of entries) await deps.leases.with((lease) => loadEntry(deps, scratch, e, lease, progress));
+    // An archive may name one image in several entries (one per tag): each image and tag is loaded once.
+    const seen = { ids: new Set<string>(), tags: new Set<string>() };
+    for (const e of entries) await deps.leases.with((lease) => loadEntry(deps, scratch, e, lease, progress, seen));
   } catch (err) {
     await deps.collect().catch(() => undefined); // layers of an image that failed to load
     throw err;
@@ -45,7 +47,7 @@ export async function loadImages(deps: DistributionDeps, input: Readable, progre
 }
 
 /** One image of the archive; its layers and config are held by `lease` until it is recorded and tagged. */
-async function loadEntry(deps: DistributionDeps, scratch: ScopedRoot, e: ArchiveEntry, lease: Lease, progress: ProgressFn): Promise<void> {
+async function loadEntry(deps: DistributionDeps, scratch: ScopedRoot, e: ArchiveEntry, lease: Lease, progress: ProgressFn, seen: { ids: Set<string>; tags: Set<string> }): Promise<void> {
   const configBody = member(scratch, e.Config);
   const config = parseJson(configBody, e.Config) as DockerImageConfig;
   const diffIds = Array.isArray(config?.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
@@ -64,14 +66,16 @@ async function loadEntry(deps: DistributionDeps, scratch: ScopedRoot, e: Archive
     await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
   }
   const id = sha256Digest(configBody);
+  const again = seen.ids.has(id);
+  const tags = [...new Set((e.RepoTags ?? []).map((t) => familiarString(withDefaultTag(parseNormalizedReference(t)))))].filter((t) => !seen.tags.has(t));
   await deps.images.exclusive(async () => {
-    await deps.images.create(configBody, chains, size, lease);
-    for (const t of e.RepoTags ?? []) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
+    if (!again) await deps.images.create(configBody, chains, size, lease);
+    for (const t of tags) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
   });
-  const tags = e.RepoTags ?? [];
-  if (tags.length === 0) progress({ stream: `Loaded image ID: ${id}\n` });
-  for (const t of tags) progress({ stream: `Loaded image: ${familiarString(withDefaultTag(parseNormalizedReference(t)))}\n` });
-  deps.emit("load", id, tags.length ? { name: tags[0] } : {});
+  if (tags.length === 0 && !again) progress({ stream: `Loaded image ID: ${id}\n` });
+  for (const t of tags) progress({ stream: `Loaded image: ${t}\n` }), seen.tags.add(t);
+  if (!again) deps.emit("load", id, tags.length ? { name: tags[0] } : {});
+  seen.ids.add(id);
 }
 
 /** manifest.json entries, or the same read from an OCI index (tags from its ref-name annotations). */

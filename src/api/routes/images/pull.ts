@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../router.js";
-import { errorMessage } from "../../../lib/errors.js";
+import { publicErrorMessage } from "../../errors.js";
 import { decodeRegistryAuth } from "../../../daemon/images/registry-auth.js";
 import type { ImageBackend } from "./backend.js";
 
@@ -8,8 +8,8 @@ import type { ImageBackend } from "./backend.js";
  * first message, so an early failure is a plain HTTP error; later ones
  * travel in the 200 stream as `{"errorDetail":{"message"},"error"}`.
  */
-export async function progressStream(ctx: RequestContext, work: (progress: (m: Record<string, unknown>) => void) => Promise<unknown>, eager = false): Promise<void> {
-  let res: ReturnType<RequestContext["stream"]> | undefined = eager ? ctx.stream(200, "application/json") : undefined;
+export async function progressStream(ctx: RequestContext, work: (progress: (m: Record<string, unknown>) => void) => Promise<unknown>): Promise<void> {
+  let res: ReturnType<RequestContext["stream"]> | undefined;
   const progress = (msg: Record<string, unknown>) => {
     res ??= ctx.stream(200, "application/json");
     res.write(JSON.stringify(msg) + "\r\n");
@@ -18,7 +18,7 @@ export async function progressStream(ctx: RequestContext, work: (progress: (m: R
     await work(progress);
   } catch (err) {
     if (!res) throw err;
-    const message = errorMessage(err);
+    const message = publicErrorMessage(err, "the progress stream");
     res.write(JSON.stringify({ errorDetail: { message }, error: message }) + "\r\n");
   }
   res?.end();
