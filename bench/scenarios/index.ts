@@ -17,6 +17,7 @@ import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
 import { composeScenario } from "./compose.js";
 import { cpScenario } from "./cp.js";
+import { loggingScenario, metricsScrapeScenario } from "./logging.js";
 
 export function allScenarios(): Scenario[] {
   return [
@@ -38,5 +39,7 @@ export function allScenarios(): Scenario[] {
     pullPushScenario(),
     cpScenario(),
     composeScenario(),
+    loggingScenario(),
+    metricsScrapeScenario(),
   ];
 }
