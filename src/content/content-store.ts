@@ -43,3 +43,17 @@ export interface BlobInfo {
   digest: Digest;
   size: number;
 }
+
+/** A blob being written in pieces (see LocalContentStore.writer); commit or abort it. */
+export interface BlobWriter {
+  /** Bytes written so far. */
+  readonly offset: number;
+  write(chunk: Buffer): Promise<void>;
+  /** Drop what was written and start again from 0. */
+  truncate(): Promise<void>;
+  /** sha256 of what was written so far. */
+  digest(): Digest;
+  /** Verify against `expected` (InvalidArgumentError, nothing stored, on a mismatch) and make the blob visible. */
+  commit(expected: string, lease?: Lease): Promise<BlobInfo>;
+  abort(): Promise<void>;
+}
