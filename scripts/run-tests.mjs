@@ -21,5 +21,10 @@ const walk = (d) => {
 for (const d of ["dist/src", "dist/test"]) if (existsSync(join(root, d))) walk(join(root, d));
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
+// node --test with no file runs every test it can find: a filter that matches nothing must not do that.
+if (selected.length === 0) {
+  console.error(`tests: no compiled test file matches ${filter.join(" ")} (run \`npm run build\` first?)`);
+  process.exit(1);
+}
 const r = spawnSync(process.execPath, ["--test", "--test-concurrency=2", "--test-timeout=300000", ...selected], { stdio: "inherit", cwd: root });
 process.exit(r.status ?? 1);

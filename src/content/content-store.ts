@@ -27,7 +27,8 @@ export interface ContentProvider {
 
 export interface ContentIngester {
   put(data: Buffer | string, lease?: Lease): Promise<BlobInfo>;
-  ingest(stream: Readable, expectedDigest?: string, lease?: Lease): Promise<BlobInfo>;
+  /** `what` names the blob in errors ("the layer of container …"). */
+  ingest(stream: Readable, expectedDigest?: string, lease?: Lease, what?: string): Promise<BlobInfo>;
 }
 
 export interface ContentStore extends ContentProvider, ContentIngester {

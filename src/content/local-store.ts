@@ -86,7 +86,7 @@ export class LocalContentStore implements ContentStore {
     return info;
   }
 
-  async ingest(stream: Readable, expectedDigest?: string, lease?: Lease): Promise<BlobInfo> {
+  async ingest(stream: Readable, expectedDigest?: string, lease?: Lease, what?: string): Promise<BlobInfo> {
     if (expectedDigest !== undefined) parseDigest(expectedDigest);
     await this.init();
     const tmp = this.tempPath();
@@ -116,7 +116,7 @@ export class LocalContentStore implements ContentStore {
       // Stop the producer too (a tee'd tar would otherwise block on this side forever).
       if (!stream.destroyed) stream.destroy();
       await fs.rm(tmp, { force: true });
-      throw describeWriteError(err, `blob ${expectedDigest ?? "(being downloaded)"} in the content store`);
+      throw describeWriteError(err, what ?? `blob ${expectedDigest ?? "(being stored)"} in the content store`);
     } finally {
       this.active.delete(path.basename(tmp));
     }

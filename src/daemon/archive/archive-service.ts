@@ -4,6 +4,7 @@ import { PassThrough, type Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { create as tarCreate, extract as tarExtract } from "tar";
 import { ConflictError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { diskErrorsOf } from "../../lib/tar-write-errors.js";
 import type { WithMountPoints } from "../../volume/mount-point.js";
 import type { ContainerService } from "../containers/container-service.js";
 import type { ContainerRecord } from "../containers/types.js";
@@ -70,7 +71,9 @@ export class ArchiveService {
         throw new InvalidArgumentError(mount ? "mounted volume is marked read-only" : "container rootfs is marked read-only");
       }
       let conflict: string | undefined;
+      const disk = diskErrorsOf(`files into container ${c.name.slice(1)} at ${containerPath(p)}`);
       const ex = tarExtract({
+        onwarn: disk.onwarn,
         cwd: hostPath,
         preservePaths: false,
         preserveOwner: true,
@@ -95,6 +98,7 @@ export class ArchiveService {
         },
       });
       await pipeline(body, ex as unknown as Writable);
+      disk.check();
       if (conflict) throw new InvalidArgumentError(conflict);
     });
     this.svc.deps.events.publish("container", "extract-to-dir", c.id, { image: c.image, name: c.name.slice(1) });

@@ -5,6 +5,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { x as untar } from "tar";
 import { InvalidArgumentError } from "../../lib/errors.js";
+import { diskErrorsOf } from "../../lib/tar-write-errors.js";
 import { parseDockerfile } from "../../build/dockerfile/parser.js";
 import { toDockerfile } from "../../build/dockerfile/instructions.js";
 import { parseDockerignore, PatternMatcher } from "../../lib/dockerignore.js";
@@ -40,7 +41,9 @@ export class BuildService {
     const contextDir = path.join(tmpDir, "context");
     await fs.mkdir(contextDir, { recursive: true });
     try {
-      await pipeline(tar, new AutoDecompress(), untar({ cwd: contextDir, umask: 0, preservePaths: false, preserveOwner: false }));
+      const disk = diskErrorsOf("the build context");
+      await pipeline(tar, new AutoDecompress(), untar({ cwd: contextDir, umask: 0, preservePaths: false, preserveOwner: false, onwarn: disk.onwarn }));
+      disk.check();
       const dfName = opts.dockerfile || "Dockerfile";
       const dfPath = path.join(contextDir, path.posix.normalize("/" + dfName));
       let text: string;
