@@ -15,6 +15,9 @@ import { statsScenario } from "./stats.js";
 import { eventsScenario } from "./events.js";
 import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
+import { composeScenario } from "./compose.js";
+import { cpScenario } from "./cp.js";
+import { loggingScenario, metricsScrapeScenario } from "./logging.js";
 
 export function allScenarios(): Scenario[] {
   return [
@@ -34,5 +37,9 @@ export function allScenarios(): Scenario[] {
     eventsScenario(),
     restartPolicyScenario(),
     pullPushScenario(),
+    cpScenario(),
+    composeScenario(),
+    loggingScenario(),
+    metricsScrapeScenario(),
   ];
 }

@@ -3,7 +3,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { commitContainer } from "../images/image-commit.js";
 import { topChainId } from "../../image/image-record.js";
-import { resolveInRoot } from "../../snapshot/scoped-path.js";
+import { closeFd } from "../../lib/scoped-fs/at.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
 import { findCached } from "./image-cache.js";
 import { createIntermediate, removeIntermediate, runToExit } from "./containers.js";
 import { withOverlay } from "./overlay-mount.js";
@@ -89,7 +90,12 @@ export async function commitMeta(ctx: BuildCtx, st: StageState, config: RunConfi
     if (workdir) {
       const layers = c;
       await withOverlay({ ...layers, emptyDir: path.join(ctx.tmpDir, "empty") }, async (root) => {
-        await fs.mkdir(await resolveInRoot(root, workdir.replace(/^\/+/, ""), true), { recursive: true });
+        const scoped = ScopedRoot.open(root);
+        try {
+          closeFd(scoped.mkdirAll(workdir));
+        } finally {
+          scoped.close();
+        }
       });
     }
   }
