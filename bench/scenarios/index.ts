@@ -15,6 +15,7 @@ import { statsScenario } from "./stats.js";
 import { eventsScenario } from "./events.js";
 import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
+import { swarmScenario } from "./swarm.js";
 
 export function allScenarios(): Scenario[] {
   return [
@@ -34,5 +35,6 @@ export function allScenarios(): Scenario[] {
     eventsScenario(),
     restartPolicyScenario(),
     pullPushScenario(),
+    swarmScenario(),
   ];
 }

@@ -86,6 +86,9 @@ export class Swarm {
     this.local = new LocalStateStore(path.join(engine.dataRoot, "swarm"));
   }
 
+  /** Runs once on the first manager after init (the ingress network). */
+  onInit?: (s: Session) => Promise<void>;
+
   addComponent(c: ClusterComponent): void {
     this.components.push(c);
   }
@@ -190,6 +193,7 @@ export class Swarm {
         await store.put(`nodes/${nodeId}`, this.nodeRecord(nodeId, "manager", state));
         store.close();
         await this.activate(state, files);
+        await this.onInit?.(this.session!);
       } catch (err) {
         await this.teardownLocal();
         throw err;

@@ -14,6 +14,7 @@ export class ClusterHost {
   readonly daemon = new TestDaemon();
   constructor(readonly netns: string, readonly ip: string, readonly hostname: string, readonly index: number) {
     // nsenter, not `ip netns exec`: that remounts /sys, which hides /sys/fs/cgroup from the OCI runtime.
+    this.daemon.startTimeoutMs = 90_000;
     this.daemon.wrap = ["nsenter", `--net=/run/netns/${netns}`, "--", "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', hostname];
   }
 

@@ -25,6 +25,8 @@ export class Networking {
   readonly service: NetworkService;
   readonly endpoints: Endpoints;
   readonly extension: NetworkExtension;
+  /** Swarm service names (VIPs, tasks) on overlay networks, asked when no local container answers. */
+  clusterResolver?: (networkId: string, name: string) => string[];
 
   constructor(cfg: NetworkConfig, dataRoot: string, private readonly containers: ContainerSource, events: EventSink) {
     const store = new NetworkStore(path.join(dataRoot, "network"));
@@ -34,7 +36,10 @@ export class Networking {
       table: NetworkService.tableName(dataRoot),
       events,
       containersOn: (id) => this.containersOn(id),
-      resolveName: (id, name) => this.endpoints.resolveName(id, name),
+      resolveName: (id, name) => {
+        const local = this.endpoints.resolveName(id, name);
+        return local.length || !this.clusterResolver ? local : this.clusterResolver(id, name);
+      },
       upstreamsFor: (id, ip) => {
         const sb = this.endpoints.sandboxOfIp(id, ip);
         const dns = sb && containers.find(sb.containerId)?.hostConfig.Dns;

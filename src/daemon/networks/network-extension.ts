@@ -1,5 +1,5 @@
 import { promises as fs } from "node:fs";
-import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { ForbiddenError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import type { SpecInput } from "../../runtime/spec/index.js";
 import type { ContainerExtension } from "../containers/extensions.js";
 import { etcFilePaths, type EtcContent } from "../containers/etc-files.js";
@@ -45,7 +45,10 @@ export class NetworkExtension implements ContainerExtension {
       setEndpointsConfig(c, { [mode]: { ...(asked[mode] ?? {}) } });
       return;
     }
-    if (primary.Driver !== "bridge") throw new InvalidArgumentError(`network ${mode} is not a bridge network`);
+    // Swarm overlays take the cluster's tasks, and other containers only when attachable (as in dockerd).
+    const swarmTask = !!c.config.Labels?.["com.docker.swarm.task.id"];
+    if (primary.Driver === "overlay" && !swarmTask && !primary.Attachable) throw new ForbiddenError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`);
+    if (primary.Driver !== "bridge" && primary.Driver !== "overlay") throw new InvalidArgumentError(`network ${mode} is not a bridge network`);
     hc.NetworkMode = primary.predefined ? "bridge" : mode;
     const eps: Record<string, Record<string, unknown>> = {};
     const entries = Object.entries(asked);
