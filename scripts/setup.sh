@@ -31,6 +31,9 @@ npm run --silent build
 bash scripts/prepare-host.sh
 [ -f build/busybox.tar ] || { echo "setup: building the busybox rootfs from busybox-static"; bash scripts/make-busybox-rootfs.sh build/busybox.tar; }
 ln -sf "$repo/bin/wharf" /usr/local/bin/wharf 2>/dev/null || true
+# `docker compose` runs wharf's compose (unless another compose plugin is installed there)
+plugin=/usr/local/lib/docker/cli-plugins/docker-compose
+if [ ! -e "$plugin" ] || [ "$(readlink -f "$plugin")" = "$(readlink -f bin/wharf)" ]; then bin/wharf compose install-plugin --system >/dev/null; fi
 
 # The CLI starts the daemon in the background when none answers (root only).
 if ! bin/wharf image inspect busybox:latest >/dev/null 2>&1; then

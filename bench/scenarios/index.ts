@@ -16,6 +16,7 @@ import { eventsScenario } from "./events.js";
 import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
 import { swarmScenario } from "./swarm.js";
+import { cpScenario } from "./cp.js";
 
 export function allScenarios(): Scenario[] {
   return [
@@ -35,6 +36,7 @@ export function allScenarios(): Scenario[] {
     eventsScenario(),
     restartPolicyScenario(),
     pullPushScenario(),
+    cpScenario(),
     swarmScenario(),
   ];
 }

@@ -1,5 +1,6 @@
 import type { CliConfigFile } from "../client/config-file.js";
 import type { EngineClient } from "../client/engine-client.js";
+import type { ConnectionFlags, Endpoint } from "../client/endpoint.js";
 import type { CommandDef, ParsedFlags } from "./flags.js";
 
 /** Streams a command writes to; tests pass their own. */
@@ -13,7 +14,13 @@ export interface CliIo {
 export interface CliContext {
   io: CliIo;
   config: CliConfigFile;
+  /** The config directory (--config, DOCKER_CONFIG, ~/.docker): config.json and the context store. */
+  configDir: string;
+  /** Global connection flags as given (-H, --context, --tls…). */
+  connection: ConnectionFlags;
   debug: boolean;
+  /** The engine this command would talk to (context, -H, DOCKER_HOST, TLS); throws on a bad context. */
+  endpoint(): Endpoint;
   /** Connected (and version-negotiated) Engine API client. */
   client(): Promise<EngineClient>;
 }

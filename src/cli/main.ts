@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliContext, CliIo, CommandModule } from "./context.js";
 import type { EngineClient } from "../client/engine-client.js";
+import type { Endpoint } from "../client/endpoint.js";
 
 /**
  * `wharf` entry: global flags, then either the daemon or one client command.
@@ -11,6 +12,13 @@ import type { EngineClient } from "../client/engine-client.js";
  */
 export interface GlobalOptions {
   host?: string;
+  context?: string;
+  tls?: boolean;
+  /** undefined when not given: DOCKER_TLS_VERIFY decides. */
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
   configDir?: string;
   debug: boolean;
   logLevel?: string;
@@ -20,11 +28,11 @@ export interface GlobalOptions {
 
 const GLOBAL_WITH_VALUE: Record<string, keyof GlobalOptions | "ignore"> = {
   "-H": "host", "--host": "host", "--config": "configDir", "-l": "logLevel", "--log-level": "logLevel",
-  "-c": "ignore", "--context": "ignore", "--tlscacert": "ignore", "--tlscert": "ignore", "--tlskey": "ignore",
+  "-c": "context", "--context": "context", "--tlscacert": "tlscacert", "--tlscert": "tlscert", "--tlskey": "tlskey",
 };
 const GLOBAL_BOOL: Record<string, keyof GlobalOptions | "ignore"> = {
   "-D": "debug", "--debug": "debug", "-v": "version", "--version": "version", "-h": "help", "--help": "help",
-  "--tls": "ignore", "--tlsverify": "ignore",
+  "--tls": "tls", "--tlsverify": "tlsverify",
 };
 
 export class GlobalFlagError extends Error {}
@@ -57,6 +65,12 @@ export function parseGlobal(argv: string[]): { opts: GlobalOptions; rest: string
   return { opts, rest: argv.slice(i) };
 }
 
+/** `docker-compose` (a link to wharf in a docker CLI plugin dir, or on the PATH) runs compose. */
+function invokedAsComposePlugin(): boolean {
+  const self = process.argv[1] ?? "";
+  return self.endsWith("/docker-compose") || self === "docker-compose";
+}
+
 /** Absolute path of the bin/wharf script (for auto-starting the daemon). */
 export function wharfBinPath(): string {
   const here = dirname(fileURLToPath(import.meta.url)); // dist/src/cli
@@ -73,6 +87,12 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
     // A registry server needs no daemon (the role of the registry:2 image).
     const { runRegistry } = await import("../registry/main.js");
     return runRegistry(argv.slice(1), io.stdout, io.stderr);
+  }
+  if (invokedAsComposePlugin()) {
+    const { pluginArgv } = await import("./commands/compose/plugin.js");
+    const converted = pluginArgv(argv, io);
+    if (converted === undefined) return 0;
+    argv = converted;
   }
   const { PROG } = await import("./usage.js");
   let global: ReturnType<typeof parseGlobal>;
@@ -116,34 +136,39 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
 }
 
 function GROUPS_HAS(word: string): boolean {
-  return word === "container" || word === "image" || word === "system";
+  return word === "container" || word === "image" || word === "system" || word === "context";
 }
 
 let clientRef: EngineClient | undefined;
 
 async function makeContext(io: CliIo, opts: GlobalOptions): Promise<CliContext> {
-  const { loadConfigFile } = await import("../client/config-file.js");
+  const { loadConfigFile, configDir } = await import("../client/config-file.js");
+  const { resolveEndpoint } = await import("../client/endpoint.js");
   const config = loadConfigFile(opts.configDir);
+  const dir = configDir(opts.configDir);
   let pending: Promise<EngineClient> | undefined;
-  return {
+  let endpoint: Endpoint | undefined;
+  const ctx: CliContext = {
     io,
     config,
+    configDir: dir,
+    connection: opts,
     debug: opts.debug,
-    client: () => (pending ??= connect(io, opts).then((c) => (clientRef = c))),
+    endpoint: () => (endpoint ??= resolveEndpoint(opts, process.env, dir, config.currentContext)),
+    client: () => (pending ??= connect(io, ctx.endpoint()).then((c) => (clientRef = c))),
   };
+  return ctx;
 }
 
-async function connect(io: CliIo, opts: GlobalOptions): Promise<EngineClient> {
+async function connect(io: CliIo, ep: Endpoint): Promise<EngineClient> {
   const { EngineClient } = await import("../client/engine-client.js");
-  const { parseHost, DEFAULT_HOST } = await import("../client/host.js");
   const { ConnectionError } = await import("../client/api-error.js");
-  const explicit = opts.host ?? process.env.DOCKER_HOST;
-  const client = new EngineClient({ host: parseHost(explicit || DEFAULT_HOST), apiVersion: process.env.DOCKER_API_VERSION || undefined });
+  const client = new EngineClient({ host: ep.host, tls: ep.tls, apiVersion: process.env.DOCKER_API_VERSION || undefined });
   try {
     await client.negotiate();
   } catch (err) {
     const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-    if (!(err instanceof ConnectionError) || explicit || !isRoot) throw err;
+    if (!(err instanceof ConnectionError) || ep.explicit || !isRoot) throw err;
     const { startDaemonAndWait } = await import("../client/autostart.js");
     await startDaemonAndWait(client, wharfBinPath(), {
       onStarted: (log) => io.stderr.write(`wharf: started the daemon in the background (log: ${log})\n`),

@@ -83,6 +83,18 @@ const n = {
   disconnect: { load: () => import("./commands/network/disconnect.js"), short: "Disconnect a container from a network" },
 } satisfies Record<string, Entry>;
 
+const ctxs = {
+  create: { load: () => import("./commands/context/create.js"), short: "Create a context" },
+  export: { load: () => import("./commands/context/export.js"), short: "Export a context to a tar archive FILE or a tar stream on STDOUT." },
+  import: { load: () => import("./commands/context/import.js"), short: "Import a context from a tar or zip file" },
+  inspect: { load: () => import("./commands/context/inspect.js"), short: "Display detailed information on one or more contexts" },
+  ls: { load: () => import("./commands/context/ls.js"), short: "List contexts" },
+  rm: { load: () => import("./commands/context/rm.js"), short: "Remove one or more contexts" },
+  show: { load: () => import("./commands/context/show.js"), short: "Print the name of the current context" },
+  update: { load: () => import("./commands/context/update.js"), short: "Update a context" },
+  use: { load: () => import("./commands/context/use.js"), short: "Set the current docker context" },
+} satisfies Record<string, Entry>;
+
 export const GROUPS: Record<string, { short: string; commands: Record<string, Entry>; aliases: Record<string, string> }> = {
   container: {
     short: "Manage containers",
@@ -110,8 +122,14 @@ export const GROUPS: Record<string, { short: string; commands: Record<string, En
       info: s.info, events: s.events,
       df: { load: () => import("./commands/system/df.js"), short: "Show docker disk usage" },
       prune: { load: () => import("./commands/system/prune.js"), short: "Remove all unused data" },
+      "dial-stdio": { load: () => import("./commands/system/dial-stdio.js"), short: "Proxy the stdio stream to the daemon connection. Should not be invoked manually.", hidden: true },
     },
     aliases: {},
+  },
+  context: {
+    short: "Manage contexts",
+    commands: ctxs,
+    aliases: { list: "ls", remove: "rm" },
   },
 };
 
@@ -157,6 +175,7 @@ export const TOP: Record<string, Entry | string> = {
   login: s.login,
   logout: s.logout,
   commit: s.commit,
+  compose: { load: () => import("./commands/compose/index.js"), short: "Docker Compose" },
 };
 
 export interface Resolved {
@@ -188,7 +207,7 @@ export function resolveCommand(argv: string[]): Resolved | { group: string } | u
 
 export function groupHelp(prog: string, name: string): string {
   const g = GROUPS[name];
-  const names = Object.keys(g.commands).sort();
+  const names = Object.keys(g.commands).filter((n) => !g.commands[n].hidden).sort();
   const width = Math.max(12, ...names.map((n) => n.length + 1));
   const lines = names.map((n) => `  ${n.padEnd(width)}${g.commands[n].short}`);
   return `Usage:  ${prog} ${name} COMMAND\n\n${g.short}\n\nCommands:\n${lines.join("\n")}\n\nRun '${prog} ${name} COMMAND --help' for more information on a command.\n`;

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { ApiError } from "./api-error.js";
 import { type EngineHost } from "./host.js";
 import { Transport, readBody, type RequestOptions } from "./transport.js";
+import type { ClientTls } from "./dial.js";
 import type {
   ContainerCreateBody,
   ContainerSummary,
@@ -25,6 +26,8 @@ export interface EngineClientOptions {
   host: EngineHost;
   /** Pin the API version (DOCKER_API_VERSION); otherwise negotiated via /_ping. */
   apiVersion?: string;
+  /** TLS for a tcp host (flags, env or the context's material). */
+  tls?: ClientTls;
 }
 
 /**
@@ -39,7 +42,7 @@ export class EngineClient {
   serverOsType: string | undefined;
 
   constructor(readonly opts: EngineClientOptions) {
-    this.transport = new Transport(opts.host);
+    this.transport = new Transport(opts.host, opts.host.kind === "tcp" ? opts.tls : undefined);
     this.pinned = opts.apiVersion;
   }
 

@@ -2,9 +2,10 @@ import http from "node:http";
 import type { Duplex } from "node:stream";
 import { ApiError, ConnectionError, decodeErrorBody } from "./api-error.js";
 import type { EngineHost } from "./host.js";
+import { makeDial, type ClientTls, type Dial } from "./dial.js";
 
 /**
- * HTTP to one Engine API endpoint over a unix socket or TCP, with a
+ * HTTP to one Engine API endpoint over a unix socket, TCP, TLS or ssh, with a
  * keep-alive agent so a CLI command's several calls share one connection.
  * Paths given here are already versioned (the client adds `/v1.NN`).
  */
@@ -19,10 +20,13 @@ export interface RequestOptions {
 }
 
 export class Transport {
-  private readonly agent: http.Agent;
+  private readonly dial: Dial;
 
-  constructor(readonly host: EngineHost) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  constructor(
+    readonly host: EngineHost,
+    private readonly tls?: ClientTls,
+  ) {
+    this.dial = makeDial(host, tls);
   }
 
   /** Send a request; resolve with the response once headers arrive. Non-2xx → ApiError. */
@@ -44,7 +48,7 @@ export class Transport {
     let markSent: () => void = () => undefined;
     const sent = new Promise<void>((r) => (markSent = r));
     const response = new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request(this.options(method, path, opts, {}), resolve);
+      const req = this.dial.request(this.options(method, path, opts, {}), resolve);
       req.once("finish", () => markSent());
       req.once("error", (err) => {
         markSent();
@@ -81,7 +85,7 @@ export class Transport {
    */
   hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      const req = http.request(this.options(method, path, opts, { Connection: "Upgrade", Upgrade: "tcp" }));
+      const req = this.dial.request(this.options(method, path, opts, { Connection: "Upgrade", Upgrade: "tcp" }));
       req.once("upgrade", (_res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
         resolve(socket);
@@ -99,12 +103,12 @@ export class Transport {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.dial.agent.destroy();
   }
 
   private send(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = http.request(this.options(method, path, opts, {}), resolve);
+      const req = this.dial.request(this.options(method, path, opts, {}), resolve);
       req.once("error", (err) => reject(this.wrapError(err)));
       this.writeBody(req, opts);
     });
@@ -114,15 +118,8 @@ export class Transport {
     const headers: Record<string, string> = { "User-Agent": "wharf-cli", ...extra, ...opts.headers };
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
     else if (opts.contentType) headers["Content-Type"] = opts.contentType;
-    const base: http.RequestOptions = {
-      method,
-      path: path + queryString(opts.query),
-      headers,
-      agent: extra.Upgrade ? false : this.agent,
-      signal: opts.signal,
-    };
-    if (this.host.kind === "unix") return { ...base, socketPath: this.host.socketPath, host: "localhost" };
-    return { ...base, host: this.host.hostname, port: this.host.port };
+    const where = extra.Upgrade ? { agent: false as const, ...this.dial.direct() } : { ...this.dial.base, agent: this.dial.agent };
+    return { ...where, method, path: path + queryString(opts.query), headers, signal: opts.signal };
   }
 
   private writeBody(req: http.ClientRequest, opts: RequestOptions): void {
@@ -139,6 +136,13 @@ export class Transport {
 
   private wrapError(err: Error & { code?: string }): Error {
     if (err instanceof ApiError || err.name === "AbortError") return err;
+    if (this.tls && (err.code === "ECONNRESET" || err.code === "EPIPE")) {
+      // a TLS daemon closes the handshake on a certificate it does not accept
+      return new Error(`error during connect: ${this.host.raw}: the daemon closed the TLS connection: check that your client certificate is signed by the daemon's CA and has not expired`, { cause: err });
+    }
+    if (this.tls && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|HOSTNAME/.test(err.code ?? "")) {
+      return new Error(`error during connect: ${this.host.raw}: tls: failed to verify the daemon's certificate: ${err.message} (is --tlscacert the CA that signed it?)`, { cause: err });
+    }
     if (["ENOENT", "ECONNREFUSED", "EACCES", "ECONNRESET", "EHOSTUNREACH"].includes(err.code ?? "")) {
       return new ConnectionError(this.host.raw, err.code, { cause: err });
     }

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Lease } from "../metadata/leases.js";
 import type { Digest } from "./digest.js";
 
 /**
@@ -11,7 +12,11 @@ import type { Digest } from "./digest.js";
  * read through `has`/`path`/`read` until `delete`.
  *
  * Errors: reading a missing blob throws NotFoundError; a digest mismatch
- * during ingest throws InvalidArgumentError and stores nothing.
+ * during ingest throws InvalidArgumentError and stores nothing; a full disk
+ * throws DiskFullError naming the blob, and leaves no partial file.
+ *
+ * With a lease, the blob is held (see metadata/leases.ts) before it becomes
+ * visible under its digest, so a concurrent collection never removes it.
  */
 export interface ContentProvider {
   has(digest: string): Promise<boolean>;
@@ -21,13 +26,17 @@ export interface ContentProvider {
 }
 
 export interface ContentIngester {
-  put(data: Buffer | string): Promise<BlobInfo>;
-  ingest(stream: Readable, expectedDigest?: string): Promise<BlobInfo>;
+  put(data: Buffer | string, lease?: Lease): Promise<BlobInfo>;
+  ingest(stream: Readable, expectedDigest?: string, lease?: Lease): Promise<BlobInfo>;
 }
 
 export interface ContentStore extends ContentProvider, ContentIngester {
   /** Remove a blob; a missing blob is not an error. */
   delete(digest: string): Promise<void>;
+  /** Every stored blob's digest (for the garbage collector). */
+  list(): Promise<Digest[]>;
+  /** Delete partial writes no ingest is working on (left by a crash); returns the bytes freed. */
+  sweepIngests(): Promise<number>;
 }
 
 export interface BlobInfo {

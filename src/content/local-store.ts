@@ -2,19 +2,23 @@ import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { InvalidArgumentError, NotFoundError } from "../lib/errors.js";
+import { describeWriteError, InvalidArgumentError, NotFoundError } from "../lib/errors.js";
 import { writeFileAtomic } from "../lib/atomic-file.js";
+import { blobKey, type Lease } from "../metadata/leases.js";
 import type { BlobInfo, ContentStore } from "./content-store.js";
-import { digestHex, parseDigest, sha256Digest, type Digest } from "./digest.js";
+import { digestHex, isDigest, parseDigest, sha256Digest, type Digest } from "./digest.js";
 
 /**
  * ContentStore on the local filesystem in OCI image-layout form:
  * `<root>/blobs/sha256/<hex>` plus an `oci-layout` marker file. Partial
  * writes live under `<root>/ingest/` and are renamed into place only once
- * verified, so a crash never leaves a torn blob under a digest name.
+ * verified, so a crash never leaves a torn blob under a digest name; the
+ * ingest files a crash leaves are swept by the garbage collector.
  */
 export class LocalContentStore implements ContentStore {
   private ready: Promise<void> | undefined;
+  /** Names under ingest/ that a running put/ingest is writing. */
+  private readonly active = new Set<string>();
 
   constructor(readonly root: string) {}
 
@@ -29,6 +33,7 @@ export class LocalContentStore implements ContentStore {
         await writeFileAtomic(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }));
       }
     })();
+    this.ready.catch(() => (this.ready = undefined));
     return this.ready;
   }
 
@@ -54,11 +59,12 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  async put(data: Buffer | string): Promise<BlobInfo> {
+  async put(data: Buffer | string, lease?: Lease): Promise<BlobInfo> {
     await this.init();
     const buf = typeof data === "string" ? Buffer.from(data) : data;
     const digest = sha256Digest(buf);
     const info = { digest, size: buf.length };
+    await lease?.hold(blobKey(digest));
     if (await this.has(digest)) return info;
     const tmp = this.tempPath();
     try {
@@ -72,12 +78,14 @@ export class LocalContentStore implements ContentStore {
       await fs.rename(tmp, this.path(digest));
     } catch (err) {
       await fs.rm(tmp, { force: true });
-      throw err;
+      throw describeWriteError(err, `blob ${digest}`);
+    } finally {
+      this.active.delete(path.basename(tmp));
     }
     return info;
   }
 
-  async ingest(stream: Readable, expectedDigest?: string): Promise<BlobInfo> {
+  async ingest(stream: Readable, expectedDigest?: string, lease?: Lease): Promise<BlobInfo> {
     if (expectedDigest !== undefined) parseDigest(expectedDigest);
     await this.init();
     const tmp = this.tempPath();
@@ -93,17 +101,23 @@ export class LocalContentStore implements ContentStore {
         }
         await fh.sync();
       } finally {
+        // Closed on every path: a failed write must not keep a deleted file (and its space) open.
         await fh.close();
       }
       const digest: Digest = `sha256:${hash.digest("hex")}`;
       if (expectedDigest !== undefined && digest !== expectedDigest) {
         throw new InvalidArgumentError(`digest mismatch: expected ${expectedDigest}, got ${digest}`);
       }
+      await lease?.hold(blobKey(digest));
       await fs.rename(tmp, this.path(digest));
       return { digest, size };
     } catch (err) {
+      // Stop the producer too (a tee'd tar would otherwise block on this side forever).
+      if (!stream.destroyed) stream.destroy();
       await fs.rm(tmp, { force: true });
-      throw err;
+      throw describeWriteError(err, `blob ${expectedDigest ?? "(being downloaded)"} in the content store`);
+    } finally {
+      this.active.delete(path.basename(tmp));
     }
   }
 
@@ -111,7 +125,27 @@ export class LocalContentStore implements ContentStore {
     await fs.rm(this.path(digest), { force: true });
   }
 
+  async list(): Promise<Digest[]> {
+    const names = await fs.readdir(path.join(this.root, "blobs", "sha256")).catch(() => [] as string[]);
+    return names.map((n) => `sha256:${n}` as Digest).filter(isDigest);
+  }
+
+  async sweepIngests(): Promise<number> {
+    const dir = path.join(this.root, "ingest");
+    let freed = 0;
+    for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+      if (this.active.has(name)) continue;
+      const st = await fs.lstat(path.join(dir, name)).catch(() => undefined);
+      if (!st) continue;
+      await fs.rm(path.join(dir, name), { recursive: true, force: true });
+      freed += st.size;
+    }
+    return freed;
+  }
+
   private tempPath(): string {
-    return path.join(this.root, "ingest", `${Date.now()}-${randomBytes(6).toString("hex")}`);
+    const name = `${Date.now()}-${randomBytes(6).toString("hex")}`;
+    this.active.add(name);
+    return path.join(this.root, "ingest", name);
   }
 }

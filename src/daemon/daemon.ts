@@ -30,6 +30,9 @@ import { chooseRuntimes } from "./runtimes.js";
 import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
+import { log } from "../lib/log.js";
+import { mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
+import { mountsUnder } from "../snapshot/mounts.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
@@ -92,6 +95,10 @@ export class Daemon {
       },
       onEvent: (action, id, attrs) => events.publish("image", action, id, attrs),
       registry: cfg, // the live config: a SIGHUP reload of mirrors and insecure registries applies to the next pull
+      containerRoots: () => ({
+        layers: store.all().flatMap((c) => (c.topChainId ? [c.topChainId] : [])),
+        snapshots: store.all().map((c) => c.id),
+      }),
     });
     const snapshotter = images.snapshotter;
     const networking = (this.networking = new Networking(
@@ -127,10 +134,23 @@ export class Daemon {
         ulimits: Object.values(cfg.defaultUlimits),
         shmSize: cfg.defaultShmSize ? ramInBytes(cfg.defaultShmSize) : undefined,
       }),
+      leases: images.leases,
+      // A container whose image was deleted (rmi -f) kept its layers: they are garbage now.
+      onRemoved: (c) => {
+        if (!images.images.get(c.imageId)) void images.collect().catch((err) => log.warn("gc after container removal failed", { error: String(err) }));
+      },
     });
     await this.containers.restore();
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
+    // Mounts a crash left: cp/export mounts of stopped containers, build overlays, unused volume mounts.
+    await sweepMounts([cfg.dataRoot, cfg.execRoot], mountsInUse(store.all()));
+    // Scratch dirs of interrupted loads and builds (never through a mount that would not go away).
+    for (const scratch of ["tmp", "build"].map((d) => path.join(cfg.dataRoot, d))) {
+      if ((await mountsUnder(scratch)).length === 0) await fs.rm(scratch, { recursive: true, force: true });
+    }
+    // Whatever a crash or an older version left unreferenced: blobs, layers, snapshots, partial writes.
+    await images.collect().catch((err) => log.warn("garbage collection at start failed", { error: String(err) }));
     const swarm = (this.swarm = await wireSwarm({ config: cfg, containers: this.containers, networking, images, events }));
     const system = new SystemService({
       config: cfg, events, containers: store, imageCount: async () => (await images.count()).images, runtimes, defaultRuntime, daemonId: engineId,
@@ -166,12 +186,22 @@ export class Daemon {
     await this.server.listen();
   }
 
+  /**
+   * Shutdown. Without live-restore every container is stopped first. Then
+   * everything no running container needs goes: proxies, netns, the
+   * netfilter table, mounts under the data-root and exec-root, the cgroup
+   * parent. With live-restore, exactly what running containers use stays.
+   */
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
     await this.swarm?.close();
     if (stopContainers && this.containers) await this.containers.stopAll(this.config.shutdownTimeout);
     await this.logging?.close();
     await this.networking?.close();
+    if (!this.containers) return;
+    const all = this.containers.deps.store.all();
+    await sweepMounts([this.config.dataRoot, this.config.execRoot], mountsInUse(all));
+    if (!all.some((c) => isRunning(c.state.status))) await removeCgroupParent(this.config.cgroupParent);
   }
 
   /** After a SIGHUP reload: dockerd's `daemon reload` event with the reloadable settings. */

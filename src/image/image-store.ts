@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { NotFoundError } from "../lib/errors.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
+import type { Lease } from "../metadata/leases.js";
 import type { ContentStore } from "../content/content-store.js";
 import { digestHex, isDigest, type Digest } from "../content/digest.js";
 import type { DockerImageConfig } from "./image-config.js";
@@ -36,10 +37,14 @@ export class ImageStore {
       await fs.mkdir(dir, { recursive: true });
       for (const name of await fs.readdir(dir)) {
         if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
-        const rec = await readJsonIfExists<ImageRecord>(path.join(dir, name));
-        if (rec) this.records.set(rec.id, rec);
+        const file = path.join(dir, name);
+        const rec = await readJsonIfExists<ImageRecord>(file).catch(() => undefined);
+        // A record whose config blob is missing is an image whose removal a crash interrupted.
+        if (rec && (await this.content.has(rec.id))) this.records.set(rec.id, rec);
+        else await fs.rm(file, { force: true });
       }
       await this.tags.load();
+      await this.tags.retain((id) => this.records.has(id));
     })();
     return this.loaded;
   }
@@ -64,9 +69,9 @@ export class ImageStore {
   }
 
   /** Store a config blob and its record; an image that already exists is returned unchanged. */
-  async create(configJson: Buffer, chainIds: Digest[], size: number): Promise<ImageRecord> {
+  async create(configJson: Buffer, chainIds: Digest[], size: number, lease?: Lease): Promise<ImageRecord> {
     await this.load();
-    const { digest } = await this.content.put(configJson);
+    const { digest } = await this.content.put(configJson, lease);
     const existing = this.records.get(digest);
     if (existing) return existing;
     const config = JSON.parse(configJson.toString("utf8")) as DockerImageConfig;
@@ -99,12 +104,25 @@ export class ImageStore {
     return this.tags.delete(ref);
   }
 
-  /** Forget an image: its references, record and config blob. Layers are the caller's to release. */
+  /**
+   * Forget an image: its record, then its references (a crash in between
+   * leaves references to a missing image, which `load` drops). The config
+   * blob and layers are left to the garbage collector.
+   */
   async delete(id: string): Promise<void> {
-    await this.tags.deleteAllFor(id);
     await fs.rm(this.recordPath(id), { force: true });
     this.records.delete(id);
-    await this.content.delete(id);
+    await this.tags.deleteAllFor(id);
+  }
+
+  /** Content digests the images reference: configs and manifests (digest references). */
+  referencedBlobs(): string[] {
+    const out: string[] = [];
+    for (const rec of this.records.values()) {
+      out.push(rec.id);
+      for (const r of this.tags.refsOf(rec.id)) if (r.digest !== undefined) out.push(r.digest);
+    }
+    return out;
   }
 
   async update(rec: ImageRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Snapshotter } from "../snapshot/snapshotter.js";
+import type { Lease } from "../metadata/leases.js";
 import { applyChanges } from "./changes.js";
 import { hostArchitecture, type DockerImageConfig } from "./image-config.js";
 import type { ImageRecord } from "./image-record.js";
@@ -15,6 +16,8 @@ export interface ImportOptions {
   /** Target OS/architecture recorded in the config; defaults to the host's. */
   os?: string;
   architecture?: string;
+  /** Holds the new layer and config until the caller has recorded the image. */
+  lease?: Lease;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function importImage(
   opts: ImportOptions = {},
 ): Promise<ImageRecord> {
   const config = applyChanges({}, opts.changes ?? []);
-  const layer = await deps.snapshotter.applyLayer(undefined, tar);
+  const layer = await deps.snapshotter.applyLayer(undefined, tar, { lease: opts.lease });
   const created = new Date().toISOString();
   const comment = opts.message || `Imported from ${opts.source ?? "-"}`;
   const image: DockerImageConfig = {
@@ -41,5 +44,5 @@ export async function importImage(
     os: opts.os ?? "linux",
     rootfs: { type: "layers", diff_ids: [layer.diffId] },
   };
-  return deps.images.create(Buffer.from(JSON.stringify(image)), [layer.chainId], layer.size);
+  return deps.images.create(Buffer.from(JSON.stringify(image)), [layer.chainId], layer.size, opts.lease);
 }

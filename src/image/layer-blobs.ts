@@ -39,6 +39,12 @@ export class LayerBlobIndex {
     await writeJsonAtomic(this.file(diffId), list);
   }
 
+  /** diffIDs that have an entry (for the garbage collector). */
+  async list(): Promise<string[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).map((n) => `sha256:${n.slice(0, 64)}`);
+  }
+
   async forget(diffId: string): Promise<void> {
     await fs.rm(this.file(diffId), { force: true });
   }

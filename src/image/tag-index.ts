@@ -42,21 +42,41 @@ export class TagIndex {
     const key = fullString(ref);
     const before = this.refs.get(key);
     this.refs.set(key, id);
-    await this.save();
+    await this.saveOrRevert(() => (before === undefined ? this.refs.delete(key) : this.refs.set(key, before)));
     return before;
   }
 
   async delete(ref: Reference): Promise<boolean> {
-    const existed = this.refs.delete(fullString(ref));
-    if (existed) await this.save();
+    const key = fullString(ref);
+    const before = this.refs.get(key);
+    const existed = this.refs.delete(key);
+    if (existed) await this.saveOrRevert(() => this.refs.set(key, before!));
     return existed;
   }
 
   async deleteAllFor(id: string): Promise<Reference[]> {
     const removed = this.refsOf(id);
     for (const r of removed) this.refs.delete(fullString(r));
-    if (removed.length) await this.save();
+    if (removed.length) await this.saveOrRevert(() => removed.forEach((r) => this.refs.set(fullString(r), id)));
     return removed;
+  }
+
+  /** Drop references to images that no longer exist (a crash between deleting an image and its tags). */
+  async retain(exists: (id: string) => boolean): Promise<void> {
+    const stale = [...this.refs].filter(([, id]) => !exists(id));
+    if (stale.length === 0) return;
+    for (const [key] of stale) this.refs.delete(key);
+    await this.save();
+  }
+
+  /** Memory follows the disk: a failed write (a full disk) undoes the in-memory change. */
+  private async saveOrRevert(undo: () => void): Promise<void> {
+    try {
+      await this.save();
+    } catch (err) {
+      undo();
+      throw err;
+    }
   }
 
   private async save(): Promise<void> {

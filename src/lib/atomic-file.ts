@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { describeWriteError } from "./errors.js";
 
 /**
  * Write a file atomically: temp file in the same directory, fsync, rename.
@@ -8,14 +9,20 @@ import { randomBytes } from "node:crypto";
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
-  const fh = await fs.open(tmp, "w", mode);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, "w", mode);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (err) {
+    // A failed write (a full disk) leaves the old file and no temp file.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw describeWriteError(err, file);
   }
-  await fs.rename(tmp, file);
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

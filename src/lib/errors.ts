@@ -31,3 +31,26 @@ export class TooLargeError extends WharfError {}
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** 500: the filesystem holding `what` is full (ENOSPC, EDQUOT); the message names what was being written. */
+export class DiskFullError extends WharfError {}
+
+/**
+ * Turn a filesystem error into one that says what was being written, so a
+ * full disk reads "no space left on device: writing layer … (free space …)"
+ * instead of a bare errno. Other errors pass through unchanged.
+ */
+export function describeWriteError(err: unknown, what: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    const where = (err as NodeJS.ErrnoException).path;
+    return new DiskFullError(`no space left on device: writing ${what}${where ? ` (${where})` : ""}; free space on that filesystem and retry`, { cause: err });
+  }
+  return err;
+}
+
+export function isDiskFull(err: unknown): boolean {
+  if (err instanceof DiskFullError) return true;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}

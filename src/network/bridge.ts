@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { formatCidr, parseCidr, pickFreeSubnet, type Cidr } from "./ipam.js";
 import { ipBatch, linkExists, listLinks, output, usedHostPrefixes } from "./host-net.js";
@@ -36,10 +37,22 @@ export async function chooseFreeSubnet(taken: string[], pools?: Cidr[]): Promise
   return pickFreeSubnet(used, pools?.length ? pools : undefined);
 }
 
-/** Create (or adopt) bridge `name` with `gatewayCidr` ("172.18.0.1/16") and bring it up. Idempotent. */
+/**
+ * Create (or adopt) bridge `name` with `gatewayCidr` ("172.18.0.1/16") and bring it up. Idempotent.
+ *
+ * The bridge gets a fixed MAC address, as Docker's do: a bridge without one
+ * takes the lowest MAC among its ports, so it changes whenever a container
+ * joins or leaves, and containers that cached the gateway's old address lose
+ * the gateway (DNS, outbound traffic) until their neighbour entry expires.
+ * An adopted bridge without a fixed address keeps its current one, pinned.
+ */
 export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number): Promise<void> {
   const cmds: string[] = [];
-  if (!(await linkExists(name))) cmds.push(`link add name ${name} type bridge`);
+  if (!(await linkExists(name))) cmds.push(`link add name ${name} address ${randomBridgeMac()} type bridge`);
+  else if ((await addrAssignType(name)) !== NET_ADDR_SET) {
+    const mac = (await fs.readFile(`/sys/class/net/${name}/address`, "utf8").catch(() => "")).trim();
+    cmds.push(`link set dev ${name} address ${/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) ? mac : randomBridgeMac()}`);
+  }
   if (mtu) cmds.push(`link set dev ${name} mtu ${mtu}`);
   await ipBatch(cmds);
   if (gatewayCidr) {
@@ -47,6 +60,18 @@ export async function ensureBridge(name: string, gatewayCidr: string | undefined
     if (!have.includes(` ${gatewayCidr} `)) await ipBatch([`addr replace ${gatewayCidr} dev ${name}`]);
   }
   await ipBatch([`link set dev ${name} up`]);
+}
+
+/** The kernel's addr_assign_type for an address set by hand (NET_ADDR_SET): it then never follows the ports. */
+const NET_ADDR_SET = 3;
+
+async function addrAssignType(name: string): Promise<number> {
+  return Number((await fs.readFile(`/sys/class/net/${name}/addr_assign_type`, "utf8").catch(() => "-1")).trim());
+}
+
+/** A locally administered unicast MAC in Docker's 02:42 prefix. */
+function randomBridgeMac(): string {
+  return ["02", "42", ...randomBytes(4).toString("hex").match(/../g)!].join(":");
 }
 
 export async function bridgeAddress(name: string): Promise<string | undefined> {

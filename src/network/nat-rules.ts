@@ -16,7 +16,16 @@ export interface FirewallNetwork {
   icc: boolean;
   /** false: no outbound masquerade (com.docker.network.bridge.enable_ip_masquerade). */
   masquerade: boolean;
+  /**
+   * The network's embedded DNS server (its gateway address): containers send
+   * to 127.0.0.11:53 (routed out of their netns to the gateway) and this DNAT
+   * delivers it there, as Docker's resolver address does.
+   */
+  dns?: string;
 }
+
+/** Docker's embedded DNS address inside containers on user-defined networks. */
+export const EMBEDDED_DNS_IP = "127.0.0.11";
 
 export interface FirewallPort {
   proto: "tcp" | "udp";
@@ -43,6 +52,11 @@ export function renderRuleset(s: FirewallState): string {
   const ports: string[] = [];
   const post: string[] = [];
   const fwd: string[] = [];
+  const dns: string[] = [];
+  for (const n of s.networks) {
+    if (!n.dns) continue;
+    for (const proto of ["udp", "tcp"]) dns.push(`iifname ${q(n.bridge)} ip daddr ${EMBEDDED_DNS_IP} ${proto} dport 53 dnat to ${n.dns}:53`);
+  }
   for (const p of s.ports) {
     const dst = p.hostIp && p.hostIp !== "0.0.0.0" ? `ip daddr ${p.hostIp} ` : "";
     // With the proxy, loopback and same-bridge (hairpin) clients go to the proxy, as with docker-proxy.
@@ -66,7 +80,7 @@ export function renderRuleset(s: FirewallState): string {
     `delete table ${T}`,
     `table ${T} {`,
     ...chain("ports", "", ports),
-    ...chain("prerouting", "type nat hook prerouting priority dstnat; policy accept;", ["fib daddr type local jump ports"]),
+    ...chain("prerouting", "type nat hook prerouting priority dstnat; policy accept;", [...dns, "fib daddr type local jump ports"]),
     ...chain("output", "type nat hook output priority -100; policy accept;", ["fib daddr type local jump ports"]),
     ...chain("postrouting", "type nat hook postrouting priority srcnat; policy accept;", post),
     ...chain("forward", "type filter hook forward priority filter; policy accept;", fwd),

@@ -13,6 +13,8 @@ export interface VethPlan {
   ipCidr: string;
   mac: string;
   gateway?: string;
+  /** Route the embedded DNS address (127.0.0.11) to this gateway, from the interface's own address. */
+  dnsVia?: string;
   mtu?: number;
   hairpin: boolean;
 }
@@ -32,6 +34,8 @@ export async function plugVeth(p: VethPlan): Promise<void> {
       `addr add ${p.ipCidr} dev ${p.ifname}`,
       `link set dev ${p.ifname} up`,
       ...(p.gateway ? [`route replace default via ${p.gateway} dev ${p.ifname}`] : []),
+      // A host route in the local table beats lo's 127.0.0.0/8; the daemon's table DNATs it to the DNS server.
+      ...(p.dnsVia ? [`route replace 127.0.0.11/32 via ${p.dnsVia} dev ${p.ifname} src ${p.ipCidr.split("/")[0]} table local`] : []),
     ],
     p.netns,
   );

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Digest } from "../content/digest.js";
+import type { Lease } from "../metadata/leases.js";
 
 /**
  * A layer store plus per-container writable snapshots.
@@ -20,7 +21,7 @@ export interface Snapshotter {
   getLayer(chainId: string): Promise<LayerInfo | undefined>;
   /** Diff dirs of the layer and its ancestors, top first (overlay's lowerdir order). */
   lowerDirs(chainId: string): string[];
-  prepare(key: string, parentChainId: string | undefined): Promise<PreparedSnapshot>;
+  prepare(key: string, parentChainId: string | undefined, lease?: Lease): Promise<PreparedSnapshot>;
   remove(key: string): Promise<void>;
   removeLayer(chainId: string): Promise<void>;
   /** Bytes in a container snapshot's upper dir. */
@@ -30,6 +31,8 @@ export interface Snapshotter {
 export interface ApplyOptions {
   /** When the caller knows the diffID (e.g. from an image config), an existing layer is reused without extracting. */
   diffId?: string;
+  /** Held on the parent and the new layer before either is used or made visible (see metadata/leases.ts). */
+  lease?: Lease;
 }
 
 export interface AppliedLayer {

@@ -115,6 +115,13 @@ export class TestDaemon {
     return { DOCKER_HOST: this.host, DOCKER_CONFIG: `${this.base}/docker-config` };
   }
 
+  /** The daemon's nftables table (`ip wharf_<hash of the data-root>`). */
+  get nftTable(): string {
+    let h = 0;
+    for (const ch of path.resolve(this.dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+    return `wharf_${h.toString(16)}`;
+  }
+
   /** Each test daemon gets its own default bridge (its subnet is picked free at start), unless the test names one. */
   readonly bridge = `wt${this.id}`;
 
@@ -231,9 +238,7 @@ async function cleanupNetworking(d: TestDaemon): Promise<void> {
     const n = JSON.parse(await fs.readFile(`${netDir}/networks/${f}`, "utf8").catch(() => "{}"));
     if (n.bridge && (n.ownsBridge || n.bridge === d.bridge)) quiet("ip", ["link", "delete", n.bridge]);
   }
-  let h = 0;
-  for (const ch of path.resolve(d.dataRoot)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  quiet("nft", ["delete", "table", "ip", `wharf_${h.toString(16)}`]);
+  quiet("nft", ["delete", "table", "ip", d.nftTable]);
 }
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {

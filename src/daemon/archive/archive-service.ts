@@ -1,18 +1,36 @@
-import { lstatSync, promises as fs } from "node:fs";
+import fs from "node:fs";
 import path from "node:path";
-import { PassThrough, type Readable, type Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { create as tarCreate, extract as tarExtract } from "tar";
 import { ConflictError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { log } from "../../lib/log.js";
+import { closeFd, fdPath, readdirFd } from "../../lib/scoped-fs/at.js";
+import type { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
+import { packTar } from "../../snapshot/tar-pack.js";
+import { unpackTar } from "../../snapshot/tar-unpack.js";
 import type { WithMountPoints } from "../../volume/mount-point.js";
 import type { ContainerService } from "../containers/container-service.js";
 import type { ContainerRecord } from "../containers/types.js";
-import { containerPath, resolveContainerPath, withContainerFs } from "./container-fs.js";
-import { encodePathStat, statPath, type PathStat } from "./path-stat.js";
+import { containerPath, withContainerFs } from "./container-fs.js";
+import { archiveOwner } from "./archive-owner.js";
+import { encodePathStat, goFileMode, type PathStat } from "./path-stat.js";
 
 type Rec = ContainerRecord & WithMountPoints;
 
-/** The archive API (`docker cp`) and export, confined to the container's filesystem. */
+/** A path as the archive API addresses it: the directory holding it (resolved in the container) and its name there. */
+interface Located {
+  dir: string;
+  name: string;
+  stat: PathStat;
+  /** The archive's top entry is named like the requested path, not like what a followed link led to. */
+  as: string;
+}
+
+/**
+ * The archive API (`docker cp`) and export. Everything happens inside the
+ * container's filesystem view (container-fs.ts): paths, and every symlink
+ * on them, resolve as the container sees them, never on the host.
+ */
 export class ArchiveService {
   constructor(private readonly svc: ContainerService) {}
 
@@ -23,79 +41,61 @@ export class ArchiveService {
   /** HEAD /containers/{id}/archive: the stat of a path (the last symlink not followed). */
   async stat(ref: string, p: string): Promise<string> {
     const c = this.rec(ref);
-    return withContainerFs(c, async (root) => encodePathStat(await this.statIn(c, root, p)));
+    return withContainerFs(c, { write: false }, async (root) => encodePathStat(this.locate(c, root, p).stat));
   }
 
-  private async statIn(c: Rec, root: string, p: string): Promise<PathStat> {
-    const { hostPath } = await resolveContainerPath(c, root, p);
-    const st = await fs.lstat(hostPath).catch(() => undefined);
-    if (!st) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
-    let link = "";
-    if (st.isSymbolicLink()) {
-      // Docker reports where the link leads, as a path inside the container.
-      const target = await resolveContainerPath(c, root, p, true).catch(() => undefined);
-      link = target ? "/" + path.relative(target.base, target.hostPath) : await fs.readlink(hostPath);
+  /**
+   * Docker's ResolvePath: the parent is resolved (links followed inside the
+   * container), the last name is not, unless the path ends in "/" or "/.".
+   */
+  private locate(c: Rec, root: ScopedRoot, p: string): Located {
+    const abs = containerPath(p);
+    const follow = p.endsWith("/") || p.endsWith("/.");
+    const target = follow ? root.realPath(abs) : abs;
+    const dir = target === "/" ? "/" : path.posix.dirname(target);
+    const name = target === "/" ? "." : path.posix.basename(target);
+    const fd = root.tryOpen(target, { follow: false });
+    if (fd === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+    let st: fs.Stats;
+    try {
+      st = fs.fstatSync(fd);
+    } finally {
+      closeFd(fd);
     }
-    return statPath(hostPath, containerPath(p), link);
+    // Docker reports where a link leads, as a path inside the container.
+    const linkTarget = st.isSymbolicLink() ? root.realPath(abs) : "";
+    const stat = { name: path.posix.basename(abs) || "/", size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget };
+    return { dir, name, stat, as: path.posix.basename(abs) || "." };
   }
 
   /**
    * GET /containers/{id}/archive: a tar of the path, its top entry named like
-   * the path's base name. The container fs stays mounted until the tar is read.
+   * the path's base name. The view stays up until the tar is read.
    */
   async get(ref: string, p: string, start: (statHeader: string) => Writable): Promise<void> {
     const c = this.rec(ref);
-    await withContainerFs(c, async (root) => {
-      const stat = await this.statIn(c, root, p);
-      const { hostPath } = await resolveContainerPath(c, root, p);
-      const out = start(encodePathStat(stat));
-      const want = path.posix.basename(containerPath(p)) || ".";
-      // A volume's root or a followed link has another name on the host: rename the top entry.
-      const pack = (want === path.basename(hostPath)
-        ? tarCreate({ cwd: path.dirname(hostPath), portable: false, follow: false }, [path.basename(hostPath)])
-        : tarCreate({ cwd: hostPath, portable: false, follow: false, prefix: want }, ["."])) as unknown as Readable;
-      await pipeline(pack, out).catch(() => undefined);
+    await withContainerFs(c, { write: false }, async (root) => {
+      const at = this.locate(c, root, p);
+      const out = start(encodePathStat(at.stat));
+      await pipeline(packTar(root, at.dir, [{ name: at.name, as: at.as }]), out).catch((err) => log.warn("archive: copy out interrupted", { id: c.id, path: p, error: String(err) }));
     });
   }
 
-  /** PUT /containers/{id}/archive: extract a tar into an existing directory. */
+  /** PUT /containers/{id}/archive: extract a tar into an existing directory (links on the way followed inside the container). */
   async put(ref: string, p: string, body: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
     const c = this.rec(ref);
-    await withContainerFs(c, async (root) => {
-      const { hostPath, mount } = await resolveContainerPath(c, root, p, true);
-      const st = await fs.stat(hostPath).catch(() => undefined);
-      if (!st) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
-      if (!st.isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
-      if (mount ? !mount.RW : c.hostConfig.ReadonlyRootfs) {
-        throw new InvalidArgumentError(mount ? "mounted volume is marked read-only" : "container rootfs is marked read-only");
+    await withContainerFs(c, { write: true }, async (root) => {
+      const dest = root.realPath(containerPath(p));
+      const fd = root.tryOpen(dest);
+      if (fd === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+      try {
+        if (!fs.fstatSync(fd).isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
+        assertWritable(root, fd);
+      } finally {
+        closeFd(fd);
       }
-      let conflict: string | undefined;
-      const ex = tarExtract({
-        cwd: hostPath,
-        preservePaths: false,
-        preserveOwner: true,
-        unlink: true,
-        filter: (name, entry) => {
-          if (!opts.noOverwriteDirNonDir) return true;
-          const existing = (() => {
-            try {
-              return lstatSync(path.join(hostPath, name));
-            } catch {
-              return undefined;
-            }
-          })();
-          const isDir = (entry as { type?: string }).type === "Directory";
-          if (existing && existing.isDirectory() !== isDir) {
-            conflict ??= existing.isDirectory()
-              ? `cannot overwrite directory "${path.posix.join(containerPath(p), name)}" with non-directory "${name}"`
-              : `cannot overwrite non-directory "${path.posix.join(containerPath(p), name)}" with directory "${name}"`;
-            return false;
-          }
-          return true;
-        },
-      });
-      await pipeline(body, ex as unknown as Writable);
-      if (conflict) throw new InvalidArgumentError(conflict);
+      const owner = opts.copyUIDGID ? archiveOwner(root, c.config.User) : undefined;
+      await unpackTar(body, root, { base: dest, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, owner });
     });
     this.svc.deps.events.publish("container", "extract-to-dir", c.id, { image: c.image, name: c.name.slice(1) });
   }
@@ -104,12 +104,22 @@ export class ArchiveService {
   async export(ref: string, start: () => Writable): Promise<void> {
     const c = this.rec(ref);
     if (c.state.status === "removing") throw new ConflictError(`container ${c.id} is being removed`);
-    await withContainerFs(c, async (root) => {
-      const names = (await fs.readdir(root)).sort();
+    await withContainerFs(c, { write: false, rootfsOnly: true }, async (root) => {
+      const names = readdirFd(root.fd).sort();
       const out = start();
-      const pack = tarCreate({ cwd: root, portable: false, follow: false }, names) as unknown as Readable;
-      await pipeline(pack, new PassThrough(), out).catch(() => undefined);
+      await pipeline(packTar(root, "/", names.map((name) => ({ name }))), out).catch((err) => log.warn("export interrupted", { id: c.id, error: String(err) }));
     });
     this.svc.deps.events.publish("container", "export", c.id, { image: c.image, name: c.name.slice(1) });
+  }
+}
+
+/** The view mounts a --read-only rootfs and :ro volumes read-only; say which one refused, as dockerd does. */
+function assertWritable(root: ScopedRoot, dirFd: number): void {
+  try {
+    fs.accessSync(fdPath(dirFd), fs.constants.W_OK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EROFS") return;
+    const inRootfs = fs.fstatSync(dirFd).dev === fs.fstatSync(root.fd).dev;
+    throw new InvalidArgumentError(inRootfs ? "container rootfs is marked read-only" : "mounted volume is marked read-only");
   }
 }

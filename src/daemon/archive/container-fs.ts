@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
-import { promises as fs } from "node:fs";
+import { promises as fs, statSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
-import { resolveInRoot } from "../../snapshot/scoped-path.js";
-import type { MountPoint, WithMountPoints } from "../../volume/mount-point.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
+import { withView, type ViewMount } from "../../lib/scoped-fs/view.js";
+import type { WithMountPoints } from "../../volume/mount-point.js";
 import type { ContainerRecord } from "../containers/types.js";
-
-const run = promisify(execFile);
 
 type Rec = ContainerRecord & WithMountPoints;
 
@@ -19,26 +16,33 @@ async function isMountPoint(dir: string): Promise<boolean> {
 const locks = new Map<string, Promise<unknown>>();
 
 /**
- * Run `fn` with the container's root filesystem mounted on the host: a
- * running container's monitor has it mounted already; for a stopped one the
- * overlay is mounted read-write for the call and unmounted afterwards.
- * Calls for one container are serialised so two never fight over the mount.
+ * Run `fn` on the container's filesystem as the container sees it: its
+ * root with its volumes and binds on top (tmpfs mounts are not included, as
+ * in Docker), assembled in a private mount namespace (lib/scoped-fs/view.ts)
+ * and handed over as a ScopedRoot, so every path resolves inside the
+ * container, symlinks included. A running container's rootfs is bound
+ * from the monitor's mount (or, with no mounts to add, used as it is); a
+ * stopped one's overlay is mounted only in that namespace. `write: false` makes everything read-only; `rootfsOnly` leaves
+ * the mounts out (export). Calls on one stopped container are serialised so
+ * two never mount the same overlay at once.
  */
-export async function withContainerFs<T>(c: ContainerRecord, fn: (root: string) => Promise<T>): Promise<T> {
+export async function withContainerFs<T>(c: Rec, o: { write: boolean; rootfsOnly?: boolean }, fn: (root: ScopedRoot) => Promise<T>): Promise<T> {
   const l = c.layers;
   if (!l) throw new NotFoundError(`container ${c.id} has no filesystem`);
+  const mounts = o.rootfsOnly ? [] : viewMounts(c);
+  const spec = { target: l.mergedDir, readonly: !o.write, rootReadonly: !!c.hostConfig.ReadonlyRootfs, mounts };
+  if (await isMountPoint(l.mergedDir)) {
+    // Running, nothing to assemble: the monitor's mount is the view (no helper to spawn).
+    if (mounts.length === 0 && !(o.write && spec.rootReadonly)) return withRoot(l.mergedDir, fn);
+    return withView({ ...spec, root: { bind: l.mergedDir } }, fn);
+  }
+  // Stopped: one overlay instance at a time on its upper dir.
   const prev = locks.get(c.id) ?? Promise.resolve();
   const job = prev.catch(() => undefined).then(async () => {
-    if (await isMountPoint(l.mergedDir)) return fn(l.mergedDir);
     await fs.mkdir(l.mergedDir, { recursive: true });
     await fs.mkdir(l.workDir, { recursive: true });
     const lowers = l.lowerDirs.length ? l.lowerDirs : [await emptyLower(l.mergedDir)];
-    await run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${lowers.join(":")},upperdir=${l.upperDir},workdir=${l.workDir}`, l.mergedDir]);
-    try {
-      return await fn(l.mergedDir);
-    } finally {
-      await run("umount", [l.mergedDir]).catch(() => run("umount", ["-l", l.mergedDir]).catch(() => undefined));
-    }
+    return withView({ ...spec, root: { overlay: `lowerdir=${lowers.join(":")},upperdir=${l.upperDir},workdir=${l.workDir}` } }, fn);
   });
   locks.set(c.id, job);
   try {
@@ -46,6 +50,31 @@ export async function withContainerFs<T>(c: ContainerRecord, fn: (root: string) 
   } finally {
     if (locks.get(c.id) === job) locks.delete(c.id);
   }
+}
+
+async function withRoot<T>(dir: string, fn: (root: ScopedRoot) => Promise<T>): Promise<T> {
+  const root = ScopedRoot.open(dir);
+  try {
+    return await fn(root);
+  } finally {
+    root.close();
+  }
+}
+
+/** Volumes and binds as the runtime mounts them (tmpfs mounts have no host side to show). */
+function viewMounts(c: Rec): ViewMount[] {
+  const out: ViewMount[] = [];
+  for (const m of c.mountPoints ?? []) {
+    if (m.Type === "tmpfs" || !m.Source) continue;
+    let isDir: boolean;
+    try {
+      isDir = statSync(m.Source).isDirectory();
+    } catch {
+      continue; // a bind whose source is gone: the container would not start either
+    }
+    out.push({ source: m.Source, destination: m.Destination, readonly: !m.RW, isDir });
+  }
+  return out;
 }
 
 async function emptyLower(merged: string): Promise<string> {
@@ -57,39 +86,6 @@ async function emptyLower(merged: string): Promise<string> {
 /** A path inside the container: absolute, with `..` clamped at the root (as a chrooted process sees it). */
 export function containerPath(p: string): string {
   if (!p) throw new InvalidArgumentError("Path cannot be empty");
+  if (p.includes("\0")) throw new InvalidArgumentError("Path cannot contain a NUL byte");
   return path.posix.normalize("/" + p);
-}
-
-/**
- * Where a container path lives on the host: inside a mounted volume or bind
- * when it is under one (the longest destination wins), else in the rootfs.
- * Symlinks are resolved inside that root, so nothing outside it is reachable.
- * `followLast` also resolves a symlink in the last component.
- */
-export async function resolveContainerPath(c: Rec, root: string, p: string, followLast = false): Promise<{ hostPath: string; mount?: MountPoint; base: string }> {
-  const abs = containerPath(p);
-  let base = root;
-  let rel = abs.slice(1);
-  let mount: MountPoint | undefined;
-  for (const m of c.mountPoints ?? []) {
-    if (m.Type === "tmpfs") continue;
-    if (abs === m.Destination || abs.startsWith(m.Destination + "/")) {
-      if (!mount || m.Destination.length > mount.Destination.length) mount = m;
-    }
-  }
-  if (mount) {
-    base = mount.Source;
-    rel = abs.slice(mount.Destination.length).replace(/^\//, "");
-  }
-  let hostPath = await resolveInRoot(base, rel, false).catch((err) => {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-    throw err;
-  });
-  if (hostPath === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
-  if (followLast || p.endsWith("/") || p.endsWith("/.")) {
-    // Resolving "<path>/." follows the last link inside the root too.
-    hostPath = await resolveInRoot(base, path.relative(base, hostPath) ? path.relative(base, hostPath) + "/." : "", false).catch(() => hostPath!);
-    hostPath = hostPath.replace(/\/\.$/, "");
-  }
-  return { hostPath, mount, base };
 }

@@ -1,5 +1,4 @@
-import { promises as fs, type Stats } from "node:fs";
-import path from "node:path";
+import type { Stats } from "node:fs";
 
 /** Go's os.FileMode type bits, which Docker's PathStat.mode carries. */
 const MODE_DIR = 2 ** 31;
@@ -33,12 +32,6 @@ export interface PathStat {
   mode: number;
   mtime: string;
   linkTarget: string;
-}
-
-/** `linkTarget` is the link's target as a container path (what Docker shows). */
-export async function statPath(hostPath: string, containerPath: string, linkTarget: string): Promise<PathStat> {
-  const st = await fs.lstat(hostPath);
-  return { name: path.posix.basename(containerPath) || "/", size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget };
 }
 
 export function encodePathStat(s: PathStat): string {

@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { x as untar } from "tar";
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { parseDockerfile } from "../../build/dockerfile/parser.js";
 import { toDockerfile } from "../../build/dockerfile/instructions.js";
 import { parseDockerignore, PatternMatcher } from "../../lib/dockerignore.js";
 import { familiarString, parseNormalizedReference, withDefaultTag } from "../../image/reference.js";
-import { AutoDecompress } from "../../snapshot/decompress.js";
+import { closeFd, removeAt } from "../../lib/scoped-fs/at.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
+import { unpackTar } from "../../snapshot/tar-unpack.js";
 import type { ContainerService } from "../containers/container-service.js";
 import type { ImageService } from "../images/image-service.js";
 import { Builder } from "./builder.js";
@@ -40,16 +40,19 @@ export class BuildService {
     const contextDir = path.join(tmpDir, "context");
     await fs.mkdir(contextDir, { recursive: true });
     try {
-      await pipeline(tar, new AutoDecompress(), untar({ cwd: contextDir, umask: 0, preservePaths: false, preserveOwner: false }));
-      const dfName = opts.dockerfile || "Dockerfile";
-      const dfPath = path.join(contextDir, path.posix.normalize("/" + dfName));
+      const context = ScopedRoot.open(contextDir);
       let text: string;
       try {
-        text = await fs.readFile(dfPath, "utf8");
-      } catch {
-        throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${dfName}`);
+        // The context comes from the client: extracted and read inside its own root, so its links lead nowhere else.
+        await unpackTar(tar, context);
+        const dfName = opts.dockerfile || "Dockerfile";
+        const df = context.readFile(path.posix.normalize("/" + dfName));
+        if (df === undefined) throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${dfName}`);
+        text = df.toString("utf8");
+        dropIgnoredBuildFiles(context, dfName);
+      } finally {
+        context.close();
       }
-      await this.dropIgnoredBuildFiles(contextDir, dfName);
       const parsed = parseDockerfile(text);
       const df = toDockerfile(parsed.nodes, parsed.escape);
       const tags = opts.tags.map((t) => withDefaultTag(parseNormalizedReference(t)));
@@ -79,17 +82,26 @@ export class BuildService {
     }
   }
 
-  /** Like dockerd: the Dockerfile and .dockerignore leave the context when .dockerignore names them. */
-  private async dropIgnoredBuildFiles(contextDir: string, dfName: string): Promise<void> {
-    const ignore = await fs.readFile(path.join(contextDir, ".dockerignore"), "utf8").catch(() => undefined);
-    if (ignore === undefined) return;
-    const m = new PatternMatcher(parseDockerignore(ignore));
-    for (const f of [dfName, ".dockerignore"]) {
-      if (m.matches(f)) await fs.rm(path.join(contextDir, f), { force: true });
-    }
-  }
-
   prune(): Promise<BuildPruneReport> {
     return pruneBuildCache(this.deps.images, (id) => this.deps.containers.usingImage(id) !== undefined);
+  }
+}
+
+/** Like dockerd: the Dockerfile and .dockerignore leave the context when .dockerignore names them. */
+function dropIgnoredBuildFiles(context: ScopedRoot, dfName: string): void {
+  const ignore = context.readFile("/.dockerignore")?.toString("utf8");
+  if (ignore === undefined) return;
+  const m = new PatternMatcher(parseDockerignore(ignore));
+  for (const f of [dfName, ".dockerignore"]) {
+    if (!m.matches(f)) continue;
+    let at: { dir: number; name: string } | undefined;
+    try {
+      at = context.parentOf(path.posix.normalize("/" + f));
+      removeAt(at.dir, at.name);
+    } catch {
+      /* not there */
+    } finally {
+      closeFd(at?.dir);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
 import type { Instruction } from "../../build/dockerfile/instructions.js";
 import { processWord, processWords } from "../../build/dockerfile/shell-lex.js";
 import { resolveSources, sourcesDigest, type SourceFile } from "../../build/context/source-files.js";
@@ -48,25 +49,38 @@ export async function dispatchCopy(ctx: BuildCtx, st: StageState, ins: CopyIns, 
     throw new BuildError(`When using ${what} with more than one source file, the destination must be a directory and end with a /`);
   }
 
-  const withSources = async (root: string, fn: (files: SourceFile[]) => Promise<void>) => {
+  const withSources = async (root: ScopedRoot, fn: (files: SourceFile[]) => Promise<void>) => {
     const files: SourceFile[] = [];
     for (const s of fileSrcs) files.push(...(await resolveSources(root, s, what)));
     if (fileSrcs.length > 0 && files.length === 0) throw new NotFoundError(`${what} failed: no source files were specified`);
     await fn(files);
   };
-  const run = async (root: string) =>
-    withSources(root, async (files) => {
-      const sums = files.length ? await sourcesDigest(files, extra) : "";
+  const run = async (src: ScopedRoot) =>
+    withSources(src, async (files) => {
+      const sums = files.length ? await sourcesDigest(src, files, extra) : "";
       const litSum = literal.map((l) => createHash("sha256").update(l.name).update(l.data).digest("hex")).join(",");
       const digest = literal.length && !files.length && literal.length === 1 ? `file:${createHash("sha256").update(litSum + extra).digest("hex")}` : literal.length ? `multi:${createHash("sha256").update(sums + litSum + extra).digest("hex")}` : sums;
       await copyStep(ctx, st, `${what} ${digest} in ${dest} `, async (target) => {
-        const owner = await resolveOwner(target, chown);
-        await copyInto(target, files, dest, { owner, chmod, extractArchives: ins.kind === "add" && !ins.from, what });
-        for (const l of literal) await writeInto(target, dest, l.name, l.data, chmod ?? l.mode, owner);
+        const dst = ScopedRoot.open(target);
+        try {
+          const owner = await resolveOwner(dst, chown);
+          await copyInto(dst, src, files, dest, { owner, chmod, extractArchives: ins.kind === "add" && !ins.from, what });
+          for (const l of literal) await writeInto(dst, dest, l.name, l.data, chmod ?? l.mode, owner);
+        } finally {
+          dst.close();
+        }
       });
     });
-  if (from.kind === "context") await run(ctx.contextDir);
-  else await withImageRoot(ctx, from.imageId, run);
+  const scoped = async (dir: string) => {
+    const src = ScopedRoot.open(dir);
+    try {
+      await run(src);
+    } finally {
+      src.close();
+    }
+  };
+  if (from.kind === "context") await scoped(ctx.contextDir);
+  else await withImageRoot(ctx, from.imageId, scoped);
 }
 
 function parseChmod(s: string): number {

@@ -3,7 +3,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { commitContainer } from "../images/image-commit.js";
 import { topChainId } from "../../image/image-record.js";
-import { resolveInRoot } from "../../snapshot/scoped-path.js";
+import { closeFd } from "../../lib/scoped-fs/at.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
 import { findCached } from "./image-cache.js";
 import { createIntermediate, removeIntermediate, runToExit } from "./containers.js";
 import { withOverlay } from "./overlay-mount.js";
@@ -89,7 +90,12 @@ export async function commitMeta(ctx: BuildCtx, st: StageState, config: RunConfi
     if (workdir) {
       const layers = c;
       await withOverlay({ ...layers, emptyDir: path.join(ctx.tmpDir, "empty") }, async (root) => {
-        await fs.mkdir(await resolveInRoot(root, workdir.replace(/^\/+/, ""), true), { recursive: true });
+        const scoped = ScopedRoot.open(root);
+        try {
+          closeFd(scoped.mkdirAll(workdir));
+        } finally {
+          scoped.close();
+        }
       });
     }
   }
@@ -136,18 +142,21 @@ export async function copyStep(ctx: BuildCtx, st: StageState, comment: string, f
   if (await usingCache(ctx, st, probe, st.config)) return;
   const key = `build-${randomBytes(8).toString("hex")}`;
   const parent = st.imageId ? (await ctx.images.images.resolve(st.imageId)).record : undefined;
-  const snap = await ctx.images.snapshotter.prepare(key, parent ? topChainId(parent) : undefined);
-  try {
-    await withOverlay({ ...snap, emptyDir: path.join(ctx.tmpDir, "empty") }, fill);
-    const id = await commitContainer({
-      imageService: ctx.images, upperDir: snap.upperDir, parentImageId: st.imageId,
-      config: fullConfig({ ...st.config, Image: st.imageId ?? "" } as RunConfig), containerConfig: probe,
-      createdBy: cmd.join(" "),
-    });
-    await finish(ctx, st, undefined, id, st.config);
-  } finally {
-    await ctx.images.snapshotter.remove(key).catch(() => undefined);
-  }
+  // The private snapshot is held until removed (a collection meanwhile must not take it).
+  await ctx.images.leases.with(async (lease) => {
+    const snap = await ctx.images.snapshotter.prepare(key, parent ? topChainId(parent) : undefined, lease);
+    try {
+      await withOverlay({ ...snap, emptyDir: path.join(ctx.tmpDir, "empty") }, fill);
+      const id = await commitContainer({
+        imageService: ctx.images, upperDir: snap.upperDir, parentImageId: st.imageId,
+        config: fullConfig({ ...st.config, Image: st.imageId ?? "" } as RunConfig), containerConfig: probe,
+        createdBy: cmd.join(" "),
+      });
+      await finish(ctx, st, undefined, id, st.config);
+    } finally {
+      await ctx.images.snapshotter.remove(key).catch(() => undefined);
+    }
+  });
 }
 
 /** Mount an image's filesystem read-only for COPY --from. */

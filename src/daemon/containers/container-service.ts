@@ -280,6 +280,7 @@ export class ContainerService {
     const live = this.live.get(c.id);
     this.live.delete(c.id);
     live?.notifyRemoved();
+    this.deps.onRemoved?.(c);
   }
 
   async rename(ref: string, newName: string): Promise<void> {

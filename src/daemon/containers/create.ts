@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../lib/errors.js";
+import { describeWriteError, InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { parseSignal } from "./signals.js";
@@ -135,13 +135,17 @@ function uniqueRandomName(deps: ContainerDeps): string {
 export async function createContainer(deps: ContainerDeps, body: CreateRequest, requestedName: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
   const { record, warnings } = await buildContainerRecord(deps, body, requestedName);
   deps.store.reserveName(record.name, record.id);
+  // The rootfs and the layers under it are held until the record (a GC root) is on disk.
+  const lease = deps.leases?.create();
   try {
-    record.layers = await deps.rootfs.prepare(record.id, record.topChainId);
+    record.layers = await deps.rootfs.prepare(record.id, record.topChainId, lease);
     await deps.store.add(record);
   } catch (err) {
     await deps.store.delete(record).catch(() => undefined);
     await deps.rootfs.remove(record.id).catch(() => undefined);
-    throw err;
+    throw describeWriteError(err, `container ${record.id}`);
+  } finally {
+    lease?.release();
   }
   deps.events.publish("container", "create", record.id, { image: record.image, name: record.name.slice(1), ...(record.config.Labels ?? {}) });
   return { Id: record.id, Warnings: warnings };

@@ -2,6 +2,7 @@ import type { EventBus } from "../events/event-bus.js";
 import type { ContainerStore } from "./container-store.js";
 import type { ContainerConfig } from "./types.js";
 import type { ContainerExtension } from "./extensions.js";
+import type { Lease, LeaseManager } from "../../metadata/leases.js";
 import type { ShimLogOptions } from "../../runtime/shim/shim-client.js";
 import type { LogFormat } from "../../logging/records.js";
 import type { ContainerRecord } from "./types.js";
@@ -35,7 +36,7 @@ export interface ImageResolver {
 
 /** What it needs from the layer store. */
 export interface RootfsPreparer {
-  prepare(key: string, parentChainId: string | undefined): Promise<{ upperDir: string; workDir: string; lowerDirs: string[]; mergedDir: string }>;
+  prepare(key: string, parentChainId: string | undefined, lease?: Lease): Promise<{ upperDir: string; workDir: string; lowerDirs: string[]; mergedDir: string }>;
   remove(key: string): Promise<void>;
   usage(key: string): Promise<number>;
 }
@@ -61,6 +62,10 @@ export interface ContainerDeps {
   cgroupParent: string;
   /** Networking, volumes, resources, health, logging: called at each lifecycle step. */
   extensions: ContainerExtension[];
+  /** The image side's leases: a create holds its rootfs until the record is saved. */
+  leases?: LeaseManager;
+  /** Called after a container is removed: its layers may now be garbage. */
+  onRemoved?(c: { id: string; imageId: string; topChainId?: string }): void;
   logs: LogWiring;
   defaults: () => ContainerDefaults;
 }

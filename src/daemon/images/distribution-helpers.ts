@@ -5,6 +5,7 @@ import type { BlobInfo } from "../../content/content-store.js";
 import type { LayerBlobIndex } from "../../image/layer-blobs.js";
 import { parseNormalizedReference, validateTag, withDefaultTag, type Reference } from "../../image/reference.js";
 import type { AuthConfig } from "../../registry/client/auth.js";
+import type { Lease } from "../../metadata/leases.js";
 
 export interface PullRequest {
   auth?: AuthConfig;
@@ -33,7 +34,7 @@ export function pullReference(fromImage: string, tag?: string): Reference {
  * reproduce it). `record` files the blob under the diffID; `discard`
  * drops it when the import failed.
  */
-export function keepOriginal(content: LocalContentStore, input: Readable): {
+export function keepOriginal(content: LocalContentStore, input: Readable, lease?: Lease): {
   stream: Readable;
   record(index: LayerBlobIndex, diffId: string): Promise<void>;
   discard(): Promise<void>;
@@ -42,18 +43,19 @@ export function keepOriginal(content: LocalContentStore, input: Readable): {
   const forStore = new PassThrough();
   input.on("data", (chunk: Buffer) => {
     const a = forExtract.write(chunk);
-    const b = forStore.write(chunk);
+    // A store side that failed (a full disk) no longer takes data: the import goes on without the copy.
+    const b = forStore.destroyed || forStore.write(chunk);
     if (!a || !b) {
       input.pause();
       let pending = (a ? 0 : 1) + (b ? 0 : 1);
       const resume = () => --pending === 0 && input.resume();
       if (!a) forExtract.once("drain", resume);
-      if (!b) forStore.once("drain", resume);
+      if (!b) once(forStore, ["drain", "close"], resume);
     }
   });
   input.on("end", () => {
     forExtract.end();
-    forStore.end();
+    if (!forStore.destroyed) forStore.end();
   });
   input.on("error", (err) => {
     forExtract.destroy(err);
@@ -61,7 +63,7 @@ export function keepOriginal(content: LocalContentStore, input: Readable): {
   });
   // If extraction gives up early, keep draining so the store side completes or fails cleanly.
   forExtract.on("close", () => input.resume());
-  const stored: Promise<BlobInfo | undefined> = content.ingest(forStore).catch(() => undefined);
+  const stored: Promise<BlobInfo | undefined> = content.ingest(forStore, undefined, lease).catch(() => undefined);
   return {
     stream: forExtract,
     async record(index, diffId) {
@@ -74,4 +76,13 @@ export function keepOriginal(content: LocalContentStore, input: Readable): {
       if (info) await content.delete(info.digest);
     },
   };
+}
+
+/** Call `fn` once, on whichever of `events` comes first. */
+function once(emitter: PassThrough, events: string[], fn: () => void): void {
+  const handler = () => {
+    for (const e of events) emitter.off(e, handler);
+    fn();
+  };
+  for (const e of events) emitter.on(e, handler);
 }

@@ -3,6 +3,8 @@ import { layerTar, isEmptyDiff } from "../../snapshot/diff.js";
 import { hostArchitecture, type DockerImageConfig, type HistoryEntry, type ImageConfig } from "../../image/image-config.js";
 import { topChainId } from "../../image/image-record.js";
 import type { ImageService } from "./image-service.js";
+import { layerKey, type Lease } from "../../metadata/leases.js";
+import { describeWriteError } from "../../lib/errors.js";
 
 export interface CommitRequest {
   imageService: ImageService;
@@ -33,8 +35,14 @@ export interface CommitRequest {
  * Shared by the builder and `docker commit`.
  */
 export async function commitContainer(req: CommitRequest): Promise<string> {
+  // The new layer, its blob and config are held until the image record exists.
+  return req.imageService.leases.with((lease) => commitWithLease(req, lease));
+}
+
+async function commitWithLease(req: CommitRequest, lease: Lease): Promise<string> {
   const svc = req.imageService;
   const parentRec = req.parentImageId ? (await svc.images.resolve(req.parentImageId)).record : undefined;
+  if (parentRec) await lease.hold(...parentRec.chainIds.map(layerKey));
   const parentCfg = parentRec ? await svc.images.config(parentRec.id) : undefined;
   const diffIds = [...(parentCfg?.rootfs.diff_ids ?? [])];
   const chainIds = [...(parentRec?.chainIds ?? [])];
@@ -49,10 +57,22 @@ export async function commitContainer(req: CommitRequest): Promise<string> {
     tar.pipe(toStore);
     tar.pipe(toApply);
     tar.once("error", (err) => (toStore.destroy(err), toApply.destroy(err)));
-    const [kept, layer] = await Promise.all([
-      svc.content.ingest(toStore),
-      svc.snapshotter.applyLayer(parentRec ? topChainId(parentRec) : undefined, toApply),
+    // Both sides settle before we go on: when one fails (a full disk) the tar and the other side are
+    // stopped, so no reader is left holding container files or a deleted temp file open.
+    const stopAll = (err: unknown): never => {
+      tar.destroy();
+      toStore.destroy();
+      toApply.destroy();
+      throw err;
+    };
+    const [storing, applying] = await Promise.allSettled([
+      svc.content.ingest(toStore, undefined, lease).catch(stopAll),
+      svc.snapshotter.applyLayer(parentRec ? topChainId(parentRec) : undefined, toApply, { lease }).catch(stopAll),
     ]);
+    if (storing.status === "rejected") throw describeWriteError(storing.reason, `the layer of the committed container`);
+    if (applying.status === "rejected") throw describeWriteError(applying.reason, `the layer of the committed container`);
+    const kept = storing.value;
+    const layer = applying.value;
     if (kept.digest === layer.diffId) {
       await svc.layerBlobs.add(layer.diffId, { digest: kept.digest, mediaType: "application/vnd.oci.image.layer.v1.tar", size: kept.size });
     }
@@ -80,6 +100,6 @@ export async function commitContainer(req: CommitRequest): Promise<string> {
     ...(req.recordParent !== false && parentRec ? { parent: parentRec.id } : {}),
     rootfs: { type: "layers", diff_ids: diffIds },
   };
-  const rec = await svc.images.create(Buffer.from(JSON.stringify(image)), chainIds as never, size);
+  const rec = await svc.images.create(Buffer.from(JSON.stringify(image)), chainIds as never, size, lease);
   return rec.id;
 }

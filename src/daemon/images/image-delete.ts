@@ -106,7 +106,6 @@ async function deleteHelper(
   }
   const record = ctx.images.get(id);
   if (!record) return;
-  const inUse = ctx.userOf(id) !== undefined;
   for (const r of ctx.images.refsOf(id)) {
     records.push({ Untagged: familiarString(r) });
     ctx.emit("untag", id, { name: familiarString(r) });
@@ -114,24 +113,21 @@ async function deleteHelper(
   await ctx.images.delete(id);
   records.push({ Deleted: id });
   ctx.emit("delete", id);
-  // A (force-)deleted image that a container still sits on keeps its layers.
-  if (!inUse) for (const chainId of await releaseLayers(ctx, record.chainIds)) records.push({ Deleted: chainId });
+  // A (force-)deleted image that a container still sits on keeps its layers: the container is a GC root.
+  for (const chainId of (await releaseLayers(ctx, record.chainIds)).removed) records.push({ Deleted: chainId });
   if (prune && record.parent && ctx.images.get(record.parent) && ctx.images.refsOf(record.parent).length === 0) {
     await deleteHelper(ctx, record.parent, records, false, prune, true);
   }
 }
 
-/** Remove the layers no remaining image needs, top first; returns their chain IDs. */
-export async function releaseLayers(ctx: ImageServiceContext, chainIds: Digest[]): Promise<Digest[]> {
-  const needed = new Set<string>();
-  for (const rec of ctx.images.list()) for (const c of rec.chainIds) needed.add(c);
-  const removed: Digest[] = [];
-  for (const chainId of [...chainIds].reverse()) {
-    if (needed.has(chainId)) break; // everything below a shared layer is shared too
-    await ctx.snapshotter.removeLayer(chainId);
-    removed.push(chainId);
-  }
-  return removed;
+/**
+ * After an image record is gone: collect garbage, and report which of its
+ * layers went (top first, as dockerd lists them) and the bytes freed.
+ */
+export async function releaseLayers(ctx: ImageServiceContext, chainIds: Digest[]): Promise<{ removed: Digest[]; bytes: number }> {
+  const report = await ctx.collect();
+  const gone = new Set(report.layers);
+  return { removed: [...chainIds].reverse().filter((c) => gone.has(c)), bytes: report.bytes };
 }
 
 function isIdPrefix(id: string, name: string): boolean {

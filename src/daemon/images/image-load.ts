@@ -1,5 +1,4 @@
 import { createReadStream, promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -11,6 +10,7 @@ import type { DockerImageConfig } from "../../image/image-config.js";
 import { familiarString, parseNormalizedReference, withDefaultTag } from "../../image/reference.js";
 import type { DistributionDeps } from "./distribution-deps.js";
 import type { ProgressFn } from "./progress.js";
+import type { Lease } from "../../metadata/leases.js";
 
 interface ArchiveEntry {
   Config: string;
@@ -27,41 +27,48 @@ interface ArchiveEntry {
  */
 export async function loadImages(deps: DistributionDeps, input: Readable, progress: ProgressFn): Promise<void> {
   await deps.images.load();
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), "wharf-load-"));
+  await fs.mkdir(deps.tmpDir, { recursive: true });
+  const work = await fs.mkdtemp(path.join(deps.tmpDir, "load-"));
   try {
     await pipeline(input, new AutoDecompress(), extractTar({ cwd: work, strict: true, preservePaths: false }));
     const entries = await archiveEntries(work);
-    for (const e of entries) {
-      const configBody = await fs.readFile(inside(work, e.Config));
-      const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
-      const diffIds = config.rootfs?.diff_ids ?? [];
-      if (diffIds.length !== e.Layers.length) throw new InvalidArgumentError(`invalid archive: ${e.Config} names ${diffIds.length} layers, the manifest ${e.Layers.length}`);
-      const chains: Digest[] = [];
-      let size = 0;
-      for (let i = 0; i < e.Layers.length; i++) {
-        const file = inside(work, e.Layers[i]);
-        const applied = await deps.snapshotter.applyLayer(chains[i - 1], createReadStream(file), { diffId: diffIds[i] });
-        if (applied.diffId !== diffIds[i]) {
-          throw new InvalidArgumentError(`invalid archive: layer ${e.Layers[i]} has diffID ${applied.diffId}, the config expects ${diffIds[i]}`);
-        }
-        chains.push(applied.chainId);
-        size += applied.size;
-        const blob = await deps.content.ingest(createReadStream(file));
-        await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
-      }
-      const id = sha256Digest(configBody);
-      await deps.images.exclusive(async () => {
-        await deps.images.create(configBody, chains, size);
-        for (const t of e.RepoTags ?? []) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
-      });
-      const tags = e.RepoTags ?? [];
-      if (tags.length === 0) progress({ stream: `Loaded image ID: ${id}\n` });
-      for (const t of tags) progress({ stream: `Loaded image: ${familiarString(withDefaultTag(parseNormalizedReference(t)))}\n` });
-      deps.emit("load", id, tags.length ? { name: tags[0] } : {});
-    }
+    for (const e of entries) await deps.leases.with((lease) => loadEntry(deps, work, e, lease, progress));
+  } catch (err) {
+    await deps.collect().catch(() => undefined); // layers of an image that failed to load
+    throw err;
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+/** One image of the archive; its layers and config are held by `lease` until it is recorded and tagged. */
+async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, lease: Lease, progress: ProgressFn): Promise<void> {
+  const configBody = await fs.readFile(inside(work, e.Config));
+  const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== e.Layers.length) throw new InvalidArgumentError(`invalid archive: ${e.Config} names ${diffIds.length} layers, the manifest ${e.Layers.length}`);
+  const chains: Digest[] = [];
+  let size = 0;
+  for (let i = 0; i < e.Layers.length; i++) {
+    const file = inside(work, e.Layers[i]);
+    const applied = await deps.snapshotter.applyLayer(chains[i - 1], createReadStream(file), { diffId: diffIds[i], lease });
+    if (applied.diffId !== diffIds[i]) {
+      throw new InvalidArgumentError(`invalid archive: layer ${e.Layers[i]} has diffID ${applied.diffId}, the config expects ${diffIds[i]}`);
+    }
+    chains.push(applied.chainId);
+    size += applied.size;
+    const blob = await deps.content.ingest(createReadStream(file), undefined, lease);
+    await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
+  }
+  const id = sha256Digest(configBody);
+  await deps.images.exclusive(async () => {
+    await deps.images.create(configBody, chains, size, lease);
+    for (const t of e.RepoTags ?? []) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
+  });
+  const tags = e.RepoTags ?? [];
+  if (tags.length === 0) progress({ stream: `Loaded image ID: ${id}\n` });
+  for (const t of tags) progress({ stream: `Loaded image: ${familiarString(withDefaultTag(parseNormalizedReference(t)))}\n` });
+  deps.emit("load", id, tags.length ? { name: tags[0] } : {});
 }
 
 /** manifest.json entries, or the same read from an OCI index (tags from its ref-name annotations). */

@@ -10,7 +10,8 @@ const PRUNE_FILTERS = ["dangling", "label", "label!", "until"] as const;
 /**
  * `POST /images/prune`: by default only dangling (untagged) images; with
  * `dangling=false` every image no container uses. Images with children and
- * images in use are kept. SpaceReclaimed counts the layers actually removed.
+ * images in use are kept. SpaceReclaimed counts the layers and blobs the
+ * garbage collector actually removed.
  */
 export async function pruneImages(ctx: ImageServiceContext, opts: PruneOptions): Promise<PruneReport> {
   const filters = opts.filters ?? new Map<string, string[]>();
@@ -39,12 +40,9 @@ export async function pruneImages(ctx: ImageServiceContext, opts: PruneOptions):
     await ctx.images.delete(rec.id);
     deleted.push({ Deleted: rec.id });
     ctx.emit("delete", rec.id);
-    const sizes = new Map<string, number>();
-    for (const c of rec.chainIds) sizes.set(c, (await ctx.snapshotter.getLayer(c))?.size ?? 0);
-    for (const chainId of await releaseLayers(ctx, rec.chainIds)) {
-      deleted.push({ Deleted: chainId });
-      reclaimed += sizes.get(chainId) ?? 0;
-    }
+    const released = await releaseLayers(ctx, rec.chainIds);
+    for (const chainId of released.removed) deleted.push({ Deleted: chainId });
+    reclaimed += released.bytes;
   }
   return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
 }

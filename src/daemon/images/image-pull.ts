@@ -11,6 +11,7 @@ import { readAll } from "../../registry/client/http.js";
 import { openRepository } from "../../registry/client/open.js";
 import type { RepositoryClient } from "../../registry/client/repository.js";
 import type { DistributionDeps } from "./distribution-deps.js";
+import { blobKey, layerKey, type Lease } from "../../metadata/leases.js";
 import { layerProgress, layerStatus, shortId, throttle, type ProgressFn } from "./progress.js";
 
 const PARALLEL_DOWNLOADS = 3;
@@ -46,7 +47,10 @@ export async function pullImage(deps: DistributionDeps, ref: Reference, auth: Au
 
   const existedBefore = deps.images.get(manifest.config.digest) !== undefined;
   const added = { blobs: [] as string[], layers: [] as string[] };
+  // Everything this pull reads or writes is held until the image record and tags exist.
+  const lease = deps.leases.create();
   try {
+    await lease.hold(blobKey(top.digest), blobKey(manifest.config.digest), ...manifest.layers.map((l) => blobKey(l.digest)), ...chains.map(layerKey));
     const present = await Promise.all(chains.map((c) => deps.snapshotter.hasLayer(c)));
     manifest.layers.forEach((l, i) => progress(layerStatus(shortId(l.digest), present[i] ? "Already exists" : "Pulling fs layer")));
     const downloads = downloadAll(deps, repo, manifest.layers, present, added.blobs, progress);
@@ -55,7 +59,7 @@ export async function pullImage(deps: DistributionDeps, ref: Reference, auth: Au
       const layer = manifest.layers[i];
       await downloads[i];
       if (!present[i] && !(await deps.snapshotter.hasLayer(chains[i]))) {
-        const applied = await extract(deps, layer, i > 0 ? chains[i - 1] : undefined, diffIds[i], progress);
+        const applied = await extract(deps, layer, i > 0 ? chains[i - 1] : undefined, diffIds[i], progress, lease);
         added.layers.push(applied);
         progress(layerStatus(shortId(layer.digest), "Pull complete"));
       }
@@ -65,22 +69,25 @@ export async function pullImage(deps: DistributionDeps, ref: Reference, auth: Au
       }
     }
     await Promise.all(downloads);
+    await deps.content.put(top.body, lease);
     const id = await deps.images.exclusive(async () => {
-      const rec = await deps.images.create(configBody, chains, size);
+      const rec = await deps.images.create(configBody, chains, size, lease);
       if (ref.tag !== undefined && ref.digest === undefined) await deps.images.tag(ref, rec.id);
       await deps.images.tag({ domain: ref.domain, path: ref.path, digest: top.digest }, rec.id);
       return rec.id;
     });
-    await deps.content.put(top.body);
     progress({ status: `Digest: ${top.digest}` });
     const fresh = !existedBefore || added.layers.length > 0;
     progress({ status: `Status: ${fresh ? "Downloaded newer image" : "Image is up to date"} for ${what}` });
     deps.emit("pull", id, { name: what });
     return id;
   } catch (err) {
-    for (const c of added.layers.reverse()) await deps.snapshotter.removeLayer(c).catch(() => undefined);
-    for (const b of added.blobs) await deps.content.delete(b).catch(() => undefined);
+    // What this pull added and nothing else references goes with the next collection.
+    lease.release();
+    if (added.blobs.length || added.layers.length) await deps.collect().catch(() => undefined);
     throw err;
+  } finally {
+    lease.release();
   }
 }
 
@@ -131,7 +138,7 @@ function downloadAll(deps: DistributionDeps, repo: RepositoryClient, layers: Des
   return all;
 }
 
-async function extract(deps: DistributionDeps, layer: Descriptor, parent: string | undefined, diffId: Digest, progress: ProgressFn): Promise<string> {
+async function extract(deps: DistributionDeps, layer: Descriptor, parent: string | undefined, diffId: Digest, progress: ProgressFn, lease: Lease): Promise<string> {
   const id = shortId(layer.digest);
   const file = deps.content.path(layer.digest);
   const total = (await fs.stat(file)).size;
@@ -143,7 +150,7 @@ async function extract(deps: DistributionDeps, layer: Descriptor, parent: string
       cb(null, chunk);
     },
   }));
-  const applied = await deps.snapshotter.applyLayer(parent, src, { diffId });
+  const applied = await deps.snapshotter.applyLayer(parent, src, { diffId, lease });
   report(total, true);
   if (applied.diffId !== diffId) {
     await deps.snapshotter.removeLayer(applied.chainId).catch(() => undefined);

@@ -10,6 +10,7 @@ import { openRepository } from "../../registry/client/open.js";
 import type { RepositoryClient } from "../../registry/client/repository.js";
 import { uploadChunked } from "../../registry/client/chunked-upload.js";
 import type { DistributionDeps } from "./distribution-deps.js";
+import { blobKey, layerKey, type Lease } from "../../metadata/leases.js";
 import { compressedLayer } from "./layer-source.js";
 import { layerProgress, layerStatus, shortId, throttle, type ProgressFn } from "./progress.js";
 
@@ -34,40 +35,44 @@ export async function pushImage(deps: DistributionDeps, ref: Reference, auth: Au
   // Like dockerd, the first line goes out before the registry is contacted: auth errors then arrive in the stream.
   progress({ status: `The push refers to repository [${ref.domain}/${ref.path}]` });
   const repo = await openRepository(ref.domain, ref.path, deps.registry, auth, ["pull", "push"]);
-  for (const target of targets) {
-    const id = lookup(deps, target);
-    const rec = deps.images.get(id);
-    if (!rec) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(target)}`);
-    const configBody = await deps.content.read(rec.id);
-    const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
-    const diffIds = config.rootfs.diff_ids;
-    // Docker lists layers newest first while preparing.
-    for (let i = diffIds.length - 1; i >= 0; i--) progress(layerStatus(shortId(diffIds[i]), "Preparing"));
-    const layers: Descriptor[] = [];
-    for (let i = diffIds.length - 1; i >= 0; i--) {
-      layers[i] = await pushLayer(deps, repo, ref, diffIds[i], rec.chainIds[i], sameRegistrySources, progress);
-    }
-    const configDesc = { mediaType: MediaType.dockerConfig, digest: rec.id, size: configBody.length };
-    if (!(await repo.blobExists(rec.id))) await repo.upload(rec.id, configBody.length, () => oneChunk(configBody));
-    const allGzip = layers.every((l) => l.mediaType === MediaType.dockerLayerGzip || l.mediaType === MediaType.ociLayerGzip);
-    const manifest = allGzip
-      ? { schemaVersion: 2, mediaType: MediaType.dockerManifest, config: configDesc, layers: layers.map((l) => ({ ...l, mediaType: MediaType.dockerLayerGzip })) }
-      : { schemaVersion: 2, mediaType: MediaType.ociManifest, config: { ...configDesc, mediaType: MediaType.ociConfig }, layers: layers.map((l) => ({ ...l, mediaType: l.mediaType === MediaType.dockerLayerGzip ? MediaType.ociLayerGzip : l.mediaType })) };
-    const body = Buffer.from(JSON.stringify(manifest, null, 3));
-    const tag = target.tag!;
-    await repo.putManifest(tag, body, manifest.mediaType);
-    const digest = sha256Digest(body);
-    await deps.content.put(body);
-    await deps.images.exclusive(() => deps.images.tag({ domain: ref.domain, path: ref.path, digest }, rec.id).then(() => undefined));
-    progress({ status: `${tag}: digest: ${digest} size: ${body.length}` });
-    progress({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: body.length } });
-    deps.emit("push", rec.id, { name: `${familiarName(target)}:${tag}` });
-  }
+  for (const target of targets) await deps.leases.with((lease) => pushTarget(deps, repo, ref, target, sameRegistrySources, progress, lease));
 }
 
-async function pushLayer(deps: DistributionDeps, repo: RepositoryClient, ref: Reference, diffId: string, chainId: string, _seen: Set<string>, progress: ProgressFn): Promise<Descriptor> {
+/** One tag: its layers, config and manifest, all held by `lease` while they are read (an rmi meanwhile cannot pull them away). */
+async function pushTarget(deps: DistributionDeps, repo: RepositoryClient, ref: Reference, target: Reference, sameRegistrySources: Set<string>, progress: ProgressFn, lease: Lease): Promise<void> {
+  const id = lookup(deps, target);
+  const rec = deps.images.get(id);
+  if (!rec) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarName(target)}`);
+  await lease.hold(blobKey(rec.id), ...rec.chainIds.map(layerKey));
+  const configBody = await deps.content.read(rec.id);
+  const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
+  const diffIds = config.rootfs.diff_ids;
+  // Docker lists layers newest first while preparing.
+  for (let i = diffIds.length - 1; i >= 0; i--) progress(layerStatus(shortId(diffIds[i]), "Preparing"));
+  const layers: Descriptor[] = [];
+  for (let i = diffIds.length - 1; i >= 0; i--) {
+    layers[i] = await pushLayer(deps, repo, ref, diffIds[i], rec.chainIds[i], sameRegistrySources, progress, lease);
+  }
+  const configDesc = { mediaType: MediaType.dockerConfig, digest: rec.id, size: configBody.length };
+  if (!(await repo.blobExists(rec.id))) await repo.upload(rec.id, configBody.length, () => oneChunk(configBody));
+  const allGzip = layers.every((l) => l.mediaType === MediaType.dockerLayerGzip || l.mediaType === MediaType.ociLayerGzip);
+  const manifest = allGzip
+    ? { schemaVersion: 2, mediaType: MediaType.dockerManifest, config: configDesc, layers: layers.map((l) => ({ ...l, mediaType: MediaType.dockerLayerGzip })) }
+    : { schemaVersion: 2, mediaType: MediaType.ociManifest, config: { ...configDesc, mediaType: MediaType.ociConfig }, layers: layers.map((l) => ({ ...l, mediaType: l.mediaType === MediaType.dockerLayerGzip ? MediaType.ociLayerGzip : l.mediaType })) };
+  const body = Buffer.from(JSON.stringify(manifest, null, 3));
+  const tag = target.tag!;
+  await repo.putManifest(tag, body, manifest.mediaType);
+  const digest = sha256Digest(body);
+  await deps.content.put(body, lease);
+  await deps.images.exclusive(() => deps.images.tag({ domain: ref.domain, path: ref.path, digest }, rec.id).then(() => undefined));
+  progress({ status: `${tag}: digest: ${digest} size: ${body.length}` });
+  progress({ progressDetail: {}, aux: { Tag: tag, Digest: digest, Size: body.length } });
+  deps.emit("push", rec.id, { name: `${familiarName(target)}:${tag}` });
+}
+
+async function pushLayer(deps: DistributionDeps, repo: RepositoryClient, ref: Reference, diffId: string, chainId: string, _seen: Set<string>, progress: ProgressFn, lease: Lease): Promise<Descriptor> {
   const id = shortId(diffId);
-  const blob = await compressedLayer(deps, diffId, chainId);
+  const blob = await compressedLayer(deps, diffId, chainId, lease);
   const desc: Descriptor = { mediaType: blob.mediaType, size: blob.size, digest: blob.digest };
   const here = `${ref.domain}/${ref.path}`;
   if (await repo.blobExists(blob.digest)) {

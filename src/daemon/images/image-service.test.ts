@@ -18,13 +18,18 @@ describe("image service", () => {
   let dataRoot: string;
   let fixture: { tar: string; dir: string };
   const users = new Map<string, ImageUser>();
+  /** Layers the (pretend) containers stand on: garbage-collection roots, as the daemon wires them. */
+  const containerLayers: string[] = [];
   const events: string[] = [];
   let svc: ImageService;
 
   before(async () => {
     dataRoot = await fs.mkdtemp(path.join(os.tmpdir(), "wharf-images-"));
     fixture = await makeBusyboxTar({ gzip: true });
-    svc = new ImageService({ dataRoot, isImageInUse: (id) => users.get(id), onEvent: (a, id) => events.push(`${a} ${id}`) });
+    svc = new ImageService({
+      dataRoot, isImageInUse: (id) => users.get(id), onEvent: (a, id) => events.push(`${a} ${id}`),
+      containerRoots: () => ({ layers: containerLayers, snapshots: [] }),
+    });
   });
   after(async () => {
     await fs.rm(dataRoot, { recursive: true, force: true });
@@ -126,9 +131,15 @@ describe("image service", () => {
     assert.equal((await svc.inspect(id)).repoTags.length, 0);
 
     users.set(id, "c0ffee000000");
+    const top = (await svc.resolveForContainer(id)).topChainId!;
+    containerLayers.push(top);
     const forced = await svc.remove(id, { force: true });
     assert.deepEqual(forced, [{ Deleted: id }], "a stopped container's image is deleted with force, its layers kept");
+    assert.ok(await svc.snapshotter.hasLayer(top));
     users.delete(id);
+    containerLayers.pop();
+    await svc.collect();
+    assert.equal(await svc.snapshotter.hasLayer(top), false, "once the container is gone, the layer is garbage");
     await assert.rejects(svc.tag("nosuch", "x"), { message: "No such image: nosuch:latest" });
     await assert.rejects(svc.tag((await importTiny("t")).id, "x@sha256:" + "a".repeat(64)), {
       message: "refusing to create a tag with a digest reference",

@@ -15,6 +15,9 @@ import { parsePlatformString } from "../../image/manifest.js";
 import type { AuthConfig } from "../../registry/client/auth.js";
 import type { RegistryOptions } from "../../registry/client/resolver.js";
 import type { DistributionDeps } from "./distribution-deps.js";
+import { LeaseManager } from "../../metadata/leases.js";
+import { diskUsage } from "../../snapshot/dir-size.js";
+import { GarbageCollector, type GcReport } from "../../metadata/gc.js";
 import { pullImage } from "./image-pull.js";
 import { pushImage } from "./image-push.js";
 import { keepOriginal, pullReference, type PullRequest } from "./distribution-helpers.js";
@@ -42,6 +45,8 @@ export interface ImageServiceOptions {
   onEvent?(action: ImageEventAction, imageId: string, attributes: Record<string, string>): void;
   /** dockerd's --insecure-registry / --registry-mirror. */
   registry?: RegistryOptions;
+  /** What containers keep alive: the layers their rootfs stands on and their snapshot keys. */
+  containerRoots?(): { layers: string[]; snapshots: string[] };
 }
 
 /**
@@ -55,6 +60,8 @@ export class ImageService {
   readonly snapshotter: OverlaySnapshotter;
   readonly images: ImageStore;
   readonly layerBlobs: LayerBlobIndex;
+  readonly leases = new LeaseManager();
+  readonly gc: GarbageCollector;
   private readonly ctx: ImageServiceContext;
 
   constructor(private readonly opts: ImageServiceOptions) {
@@ -71,7 +78,28 @@ export class ImageService {
         return typeof u === "string" ? { containerId: u, running: false } : u;
       },
       emit: (action, id, attrs = {}) => opts.onEvent?.(action, id, attrs),
+      collect: () => this.collect(),
     };
+    this.gc = new GarbageCollector({
+      content: this.content,
+      layers: this.snapshotter,
+      layerBlobs: this.layerBlobs,
+      leases: this.leases,
+      roots: async () => {
+        await this.images.load();
+        const held = opts.containerRoots?.() ?? { layers: [], snapshots: [] };
+        return {
+          blobs: this.images.referencedBlobs(),
+          layers: [...this.images.list().flatMap((r) => r.chainIds.slice(-1)), ...held.layers],
+          snapshots: held.snapshots,
+        };
+      },
+    });
+  }
+
+  /** Remove every blob, layer, snapshot and partial write nothing references (see metadata/gc.ts). */
+  collect(): Promise<GcReport> {
+    return this.gc.collect();
   }
 
   async list(opts: ListOptions = {}): Promise<ImageSummaryModel[]> {
@@ -116,21 +144,24 @@ export class ImageService {
     const ref = req.repo ? targetReference(req.repo, req.tag) : undefined;
     const platform = parsePlatform(req.platform);
     await this.images.load();
-    const kept = keepOriginal(this.content, tar);
-    const record = await importImage({ snapshotter: this.snapshotter, images: this.images }, kept.stream, {
-      changes: req.changes,
-      message: req.message,
-      ...platform,
-    }).catch(async (err) => {
-      await kept.discard();
-      throw err;
+    return this.leases.with(async (lease) => {
+      const kept = keepOriginal(this.content, tar, lease);
+      const record = await importImage({ snapshotter: this.snapshotter, images: this.images }, kept.stream, {
+        changes: req.changes,
+        message: req.message,
+        lease,
+        ...platform,
+      }).catch(async (err) => {
+        await kept.discard();
+        throw err;
+      });
+      await kept.record(this.layerBlobs, (await this.images.config(record.id)).rootfs.diff_ids[0]);
+      await this.images.exclusive(async () => {
+        if (ref) await this.images.tag(ref, record.id);
+      });
+      this.ctx.emit("import", record.id, ref ? { name: familiarString(ref) } : {});
+      return { id: record.id, ...(ref ? { ref: familiarString(ref) } : {}) };
     });
-    await kept.record(this.layerBlobs, (await this.images.config(record.id)).rootfs.diff_ids[0]);
-    await this.images.exclusive(async () => {
-      if (ref) await this.images.tag(ref, record.id);
-    });
-    this.ctx.emit("import", record.id, ref ? { name: familiarString(ref) } : {});
-    return { id: record.id, ...(ref ? { ref: familiarString(ref) } : {}) };
   }
 
   /** `docker pull` (POST /images/create?fromImage=): progress goes to `onProgress` as docker's JSON messages. */
@@ -179,8 +210,11 @@ export class ImageService {
       snapshotter: this.snapshotter,
       images: this.images,
       layerBlobs: this.layerBlobs,
+      leases: this.leases,
+      tmpDir: path.join(this.opts.dataRoot, "tmp"),
       registry: this.opts.registry ?? { insecureRegistries: [], registryMirrors: [] },
       emit: this.ctx.emit,
+      collect: () => this.collect(),
     };
   }
 
@@ -196,6 +230,16 @@ export class ImageService {
       lowerDirs: top ? this.snapshotter.lowerDirs(top) : [],
       repoTags: familiarRefs(this.images.refsOf(record.id)).tags,
     };
+  }
+
+  /**
+   * Disk space images take, as `du` counts it: extracted layers plus the
+   * content store (compressed and original layer bytes, configs, manifests,
+   * partial downloads). `system df` reports this as the images' size.
+   */
+  async layersDiskUsage(): Promise<number> {
+    const layerDirs = (await this.snapshotter.listLayers()).map((l) => this.snapshotter.layerDir(l.chainId));
+    return diskUsage([...layerDirs, this.content.root]);
   }
 
   /** Numbers for GET /info. */

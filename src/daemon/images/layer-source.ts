@@ -9,6 +9,7 @@ import { AutoDecompress, detectCompression } from "../../snapshot/decompress.js"
 import { MediaType } from "../../image/manifest.js";
 import type { LayerBlob } from "../../image/layer-blobs.js";
 import type { DistributionDeps } from "./distribution-deps.js";
+import { blobKey, type Lease } from "../../metadata/leases.js";
 
 /**
  * A gzip (or zstd) blob for a layer, ready to push: the blob pull stored,
@@ -16,8 +17,9 @@ import type { DistributionDeps } from "./distribution-deps.js";
  * or, for layers with no stored bytes, a tar of the extracted diff dir —
  * accepted only when it reproduces the diffID the image config names.
  */
-export async function compressedLayer(deps: DistributionDeps, diffId: string, chainId: string): Promise<LayerBlob> {
+export async function compressedLayer(deps: DistributionDeps, diffId: string, chainId: string, lease?: Lease): Promise<LayerBlob> {
   const known = await deps.layerBlobs.get(diffId);
+  await lease?.hold(...known.map((b) => blobKey(b.digest)));
   for (const b of known) {
     if (!(await deps.content.has(b.digest))) continue;
     if (b.mediaType === MediaType.dockerLayerGzip || b.mediaType === MediaType.ociLayerGzip || b.mediaType === MediaType.ociLayerZstd) return b;
@@ -30,9 +32,9 @@ export async function compressedLayer(deps: DistributionDeps, diffId: string, ch
       await deps.layerBlobs.add(diffId, blob);
       return blob;
     }
-    return gzipAndStore(deps, diffId, createReadStream(deps.content.path(b.digest)).pipe(new AutoDecompress()));
+    return gzipAndStore(deps, diffId, createReadStream(deps.content.path(b.digest)).pipe(new AutoDecompress()), lease);
   }
-  return gzipAndStore(deps, diffId, await tarOfLayerDir(path.join(deps.snapshotter.layerDir(chainId), "diff")));
+  return gzipAndStore(deps, diffId, await tarOfLayerDir(path.join(deps.snapshotter.layerDir(chainId), "diff")), lease);
 }
 
 /** The uncompressed tar of a stored layer (for `docker save`): its original bytes when kept, else a tar of its diff dir. */
@@ -44,7 +46,7 @@ export async function uncompressedLayer(deps: DistributionDeps, diffId: string, 
 }
 
 /** gzip a layer tar into the content store, checking its digest is the diffID before recording it. */
-async function gzipAndStore(deps: DistributionDeps, diffId: string, tar: Readable): Promise<LayerBlob> {
+async function gzipAndStore(deps: DistributionDeps, diffId: string, tar: Readable, lease?: Lease): Promise<LayerBlob> {
   const hash = createHash("sha256");
   const tap = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -54,7 +56,7 @@ async function gzipAndStore(deps: DistributionDeps, diffId: string, tar: Readabl
   });
   const out = new PassThrough();
   const piping = pipeline(tar, tap, createGzip({ level: 6 }), out);
-  const [info] = await Promise.all([deps.content.ingest(out), piping]);
+  const [info] = await Promise.all([deps.content.ingest(out, undefined, lease), piping]);
   const got = `sha256:${hash.digest("hex")}`;
   if (got !== diffId) {
     await deps.content.delete(info.digest);

@@ -47,6 +47,8 @@ export interface NetworkContext {
   table: string;
   events: EventSink;
   containersOn(networkId: string): Record<string, AttachedContainer>;
-  resolveName(networkId: string, name: string): string[];
+  /** Names as the container at `clientIp` (on `networkId`) sees them: every network it is on. */
+  resolveName(networkId: string, clientIp: string, name: string): { v4: string[]; v6: string[] } | undefined;
+  reverseName(networkId: string, clientIp: string, ip: string): string | undefined;
   upstreamsFor(networkId: string, clientIp: string): string[];
 }

@@ -28,6 +28,11 @@ export function setEndpointsConfig(c: ContainerRecord, eps: Record<string, Endpo
   (c as { networkingConfig?: Networking }).networkingConfig = { EndpointsConfig: eps };
 }
 
+/** Containers whose first network is user-defined get Docker's 127.0.0.11 resolver (it needs the daemon's NAT table). */
+export function usesEmbeddedDns(net: NetworkRecord | undefined, iptables: boolean): boolean {
+  return !!net && !net.predefined && iptables;
+}
+
 export function netnsName(containerId: string): string {
   return `wh-${containerId.slice(0, 16)}`;
 }
@@ -125,6 +130,7 @@ export class Endpoints {
       ipCidr: `${ep.ip}/${ep.prefix}`,
       mac: ep.mac,
       gateway: sb.endpoints.length === 1 && !net.Internal ? ep.gateway : undefined,
+      dnsVia: sb.endpoints.length === 1 && usesEmbeddedDns(net, this.cfg.iptables) ? ep.gateway : undefined,
       mtu: Number(net.Options["com.docker.network.driver.mtu"]) || undefined,
       hairpin: !this.cfg.userlandProxy,
     });
@@ -142,6 +148,12 @@ export class Endpoints {
     await deleteNetns(sb.netns);
     await this.store.deleteSandbox(containerId);
     if (sb.ports.length) await this.nets.refreshFirewall();
+  }
+
+  /** Daemon shutdown: release every published port the daemon listens on (a restart re-opens those of running containers). */
+  async closeProxies(): Promise<void> {
+    for (const list of this.proxies.values()) for (const p of list) await p.close().catch(() => undefined);
+    this.proxies.clear();
   }
 
   /** After a daemon restart the container still runs: listen on its published ports again. */
@@ -185,16 +197,45 @@ export class Endpoints {
     await this.containers.save(c);
   }
 
-  resolveName(networkId: string, name: string): string[] {
+  /** The networks of the container with address `clientIp` on `networkId` (just that network for an unknown client). */
+  private networksSeenFrom(networkId: string, clientIp: string): NetworkRecord[] {
+    const sb = this.sandboxOfIp(networkId, clientIp);
+    const ids = sb ? sb.endpoints.map((e) => e.networkId) : [networkId];
+    return ids.map((id) => this.store.findNetwork(id)).filter((n): n is NetworkRecord => !!n && !n.predefined);
+  }
+
+  /** A/AAAA data for `name` (a container name, alias or short ID, optionally `.<network>`); undefined when unknown. */
+  resolveName(networkId: string, clientIp: string, name: string): { v4: string[]; v6: string[] } | undefined {
     const want = name.toLowerCase();
-    const out: string[] = [];
-    for (const sb of this.store.allSandboxes()) {
-      for (const e of sb.endpoints) if (e.networkId === networkId && e.dnsNames.some((d) => d.toLowerCase() === want)) out.push(e.ip);
+    const v4 = new Set<string>();
+    const v6 = new Set<string>();
+    let found = false;
+    for (const net of this.networksSeenFrom(networkId, clientIp)) {
+      const suffix = `.${net.Name.toLowerCase()}`;
+      for (const sb of this.store.allSandboxes()) {
+        for (const e of sb.endpoints) {
+          if (e.networkId !== net.Id || !e.dnsNames.some((d) => d.toLowerCase() === want || d.toLowerCase() + suffix === want)) continue;
+          found = true;
+          v4.add(e.ip);
+          if (e.ip6) v6.add(e.ip6);
+        }
+      }
     }
-    return out;
+    return found ? { v4: [...v4], v6: [...v6] } : undefined;
+  }
+
+  /** `<container name>.<network>` for a container address on one of the asking container's networks. */
+  reverseName(networkId: string, clientIp: string, ip: string): string | undefined {
+    for (const net of this.networksSeenFrom(networkId, clientIp)) {
+      for (const sb of this.store.allSandboxes()) {
+        const e = sb.endpoints.find((x) => x.networkId === net.Id && (x.ip === ip || x.ip6 === ip));
+        if (e?.dnsNames[0]) return `${e.dnsNames[0]}.${net.Name}`;
+      }
+    }
+    return undefined;
   }
 
   sandboxOfIp(networkId: string, ip: string): SandboxRecord | undefined {
-    return this.store.allSandboxes().find((s) => s.endpoints.some((e) => e.networkId === networkId && e.ip === ip));
+    return this.store.allSandboxes().find((s) => s.endpoints.some((e) => e.networkId === networkId && (e.ip === ip || e.ip6 === ip)));
   }
 }

@@ -36,10 +36,13 @@ export class Networking {
       table: NetworkService.tableName(dataRoot),
       events,
       containersOn: (id) => this.containersOn(id),
-      resolveName: (id, name) => {
-        const local = this.endpoints.resolveName(id, name);
-        return local.length || !this.clusterResolver ? local : this.clusterResolver(id, name);
+      resolveName: (id, client, name) => {
+        const local = this.endpoints.resolveName(id, client, name);
+        if (local || !this.clusterResolver) return local;
+        const v4 = this.clusterResolver(id, name);
+        return v4.length ? { v4, v6: [] } : undefined;
       },
+      reverseName: (id, client, ip) => this.endpoints.reverseName(id, client, ip),
       upstreamsFor: (id, ip) => {
         const sb = this.endpoints.sandboxOfIp(id, ip);
         const dns = sb && containers.find(sb.containerId)?.hostConfig.Dns;
@@ -100,7 +103,17 @@ export class Networking {
     await this.endpoints.disconnect(ref, c);
     this.service.ctx.events.publish("network", "disconnect", net.Id, { container: c.id, name: net.Name, type: net.Driver });
   }
-  close() {
-    return this.service.close();
+  /**
+   * Daemon shutdown: DNS servers and proxies stop; sandboxes of containers
+   * that no longer run are torn down. With no container left running, the
+   * daemon's netfilter table goes too (nothing needs its NAT); with running
+   * containers (live-restore) the table stays as they need it.
+   */
+  async close(): Promise<void> {
+    await this.service.close();
+    await this.endpoints.closeProxies();
+    await this.sweep().catch(() => undefined);
+    const running = this.containers.all().some((c) => isRunning(c.state.status));
+    if (!running) await this.service.removeFirewall();
   }
 }

@@ -4,7 +4,8 @@ import type { SpecInput } from "../../runtime/spec/index.js";
 import type { ContainerExtension } from "../containers/extensions.js";
 import { etcFilePaths, type EtcContent } from "../containers/etc-files.js";
 import type { ContainerRecord } from "../containers/types.js";
-import { endpointsConfig, netnsName, setEndpointsConfig, type ContainerLookup, type Endpoints, type Networking } from "./endpoints.js";
+import { EMBEDDED_DNS_IP } from "../../network/nat-rules.js";
+import { endpointsConfig, netnsName, setEndpointsConfig, usesEmbeddedDns, type ContainerLookup, type Endpoints, type Networking } from "./endpoints.js";
 import { extraHostLines, hostsFile, resolvConf } from "../containers/etc-content.js";
 import type { NetworkService } from "./network-service.js";
 import { containerNetworkSettings, containerSummaryNetworks } from "./container-views.js";
@@ -27,6 +28,13 @@ export class NetworkExtension implements ContainerExtension {
     const hc = c.hostConfig;
     const mode = hc.NetworkMode || "bridge";
     const asked = { ...((c as { networkingConfig?: Networking }).networkingConfig?.EndpointsConfig ?? {}) };
+    if (mode === "bridge" && this.nets.bridgeDisabled) {
+      // As dockerd with `-b none`: the default (and an explicit `bridge`) means no network but loopback.
+      if (Object.keys(asked).some((k) => k !== "bridge" && k !== "default")) throw new InvalidArgumentError("container cannot be connected to multiple networks with one of the networks in private (none) mode");
+      hc.NetworkMode = "none";
+      setEndpointsConfig(c, {});
+      return;
+    }
     if (mode === "host" || mode === "none") {
       if (Object.keys(asked).some((k) => k !== mode)) throw new InvalidArgumentError("container cannot be connected to multiple networks with one of the networks in private (none) mode");
       setEndpointsConfig(c, {});
@@ -71,7 +79,7 @@ export class NetworkExtension implements ContainerExtension {
 
   async prepare(c: ContainerRecord, input: SpecInput, etc: EtcContent): Promise<void> {
     const mode = c.hostConfig.NetworkMode || "bridge";
-    const gw = this.nets.defaultBridge().IPAM.Config[0]?.Gateway ?? "";
+    const gw = this.nets.defaultBridge()?.IPAM.Config[0]?.Gateway ?? "";
     if (mode === "host") {
       // The host's own /etc/hosts, plus --add-host with host-gateway resolved.
       etc.hosts = (await fs.readFile("/etc/hosts", "utf8").catch(() => "127.0.0.1\tlocalhost\n")) + extraHostLines(c, gw);
@@ -97,7 +105,14 @@ export class NetworkExtension implements ContainerExtension {
     const primary = sb.endpoints[0];
     const net = primary && this.nets.store.findNetwork(primary.networkId);
     etc.hosts = hostsFile(c, primary?.ip, gw);
-    etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined, this.nets.ctx.cfg.dns);
+    const daemonDns = this.nets.ctx.cfg.dns;
+    if (usesEmbeddedDns(net, this.nets.ctx.cfg.iptables)) {
+      etc.resolvConf = resolvConf(c, EMBEDDED_DNS_IP, daemonDns);
+      // Answers come back from 127.0.0.11 on eth0: the container's netns must accept a loopback source there.
+      input.sysctls = { "net.ipv4.conf.all.route_localnet": "1", ...(input.sysctls ?? {}) };
+    } else {
+      etc.resolvConf = resolvConf(c, net && !net.predefined ? net.IPAM.Config[0].Gateway : undefined, daemonDns);
+    }
   }
 
   async exited(c: ContainerRecord): Promise<void> {

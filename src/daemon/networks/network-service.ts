@@ -48,13 +48,25 @@ export class NetworkService {
     await this.refreshFirewall();
   }
 
+  /** `--bridge none` (dockerd's `-b none`): no default bridge network at all. */
+  get bridgeDisabled(): boolean {
+    return this.ctx.cfg.bridge === "none";
+  }
+
   private async ensurePredefined(): Promise<void> {
     const { cfg } = this.ctx;
     for (const name of PREDEFINED) {
+      if (name === "bridge" && this.bridgeDisabled) continue;
       if (this.store.allNetworks().some((n) => n.predefined && n.Name === name)) continue;
       await this.store.saveNetwork(blankNetwork(name, name === "none" ? "null" : (name as "bridge" | "host"), true));
     }
-    const bridge = this.store.allNetworks().find((n) => n.predefined && n.Name === "bridge")!;
+    const bridge = this.store.allNetworks().find((n) => n.predefined && n.Name === "bridge");
+    if (this.bridgeDisabled) {
+      // A default bridge recorded by an earlier run goes away from the API; its host interface is left alone.
+      if (bridge) await this.store.deleteNetwork(bridge.Id);
+      return;
+    }
+    if (!bridge) throw new Error("the default bridge network record is missing");
     const ifname = cfg.bridge || "wharf0";
     let gwCidr = cfg.bip;
     const cur = bridge.IPAM.Config[0];
@@ -85,8 +97,9 @@ export class NetworkService {
     return this.store.allNetworks().flatMap((n) => n.IPAM.Config.map((c) => c.Subnet));
   }
 
-  defaultBridge(): NetworkRecord {
-    return this.store.allNetworks().find((n) => n.predefined && n.Name === "bridge")!;
+  /** The default `bridge` network; undefined with `--bridge none`. */
+  defaultBridge(): NetworkRecord | undefined {
+    return this.store.allNetworks().find((n) => n.predefined && n.Name === "bridge");
   }
 
   /** The nft table is a function of networks and sandboxes: rebuild it whole after every change. */
@@ -103,6 +116,7 @@ export class NetworkService {
         internal: n.Internal,
         icc: n.Options["com.docker.network.bridge.enable_icc"] !== "false" && !(n.predefined && cfg.icc === false),
         masquerade: n.Options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
+        dns: n.predefined ? undefined : n.IPAM.Config[0].Gateway,
       })),
       ports: [],
     };
@@ -121,7 +135,8 @@ export class NetworkService {
   private async startDns(n: NetworkRecord): Promise<void> {
     if (this.dns.has(n.Id)) return;
     const server = new EmbeddedDns(n.IPAM.Config[0].Gateway, {
-      resolve: (name) => this.ctx.resolveName(n.Id, name),
+      resolve: (client, name) => this.ctx.resolveName(n.Id, client, name),
+      reverse: (client, ip) => this.ctx.reverseName(n.Id, client, ip),
       upstreams: (ip) => this.ctx.upstreamsFor(n.Id, ip),
     });
     try {
@@ -265,10 +280,15 @@ export class NetworkService {
     return networkView(n, this.ctx.containersOn(n.Id));
   }
 
-  /** Daemon shutdown: stop DNS servers (bridges and rules stay, like dockerd's). */
+  /** Daemon shutdown: stop DNS servers (bridges stay, like dockerd's; the table is removeFirewall's). */
   async close(): Promise<void> {
     for (const d of this.dns.values()) await d.stop();
     this.dns.clear();
+  }
+
+  /** Delete the daemon's nftables table (when no container needs it any more); the next start rebuilds it. */
+  async removeFirewall(): Promise<void> {
+    if (this.ctx.cfg.iptables) await deleteTable(this.ctx.table);
   }
 
   static tableName(dataRoot: string): string {

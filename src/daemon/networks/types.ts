@@ -54,6 +54,10 @@ export interface EndpointRecord {
   prefix: number;
   gateway: string;
   mac: string;
+  /** On a network with IPv6: the container's IPv6 address, its prefix length and the gateway. */
+  ip6?: string;
+  prefix6?: number;
+  gateway6?: string;
   aliases: string[];
   dnsNames: string[];
 }

@@ -8,6 +8,8 @@ export interface DiskUsageSources {
   containers(): Promise<Record<string, unknown>[]>;
   /** Image id of every container, to count each image's users. */
   containerImageIds(): string[];
+  /** Bytes on disk for all images (layers and content), as `du` counts them. */
+  layersSize(): Promise<number>;
   volumes: VolumeService;
 }
 
@@ -21,7 +23,8 @@ export class DiskUsageService {
       const used = new Map<string, number>();
       for (const id of this.src.containerImageIds()) used.set(id, (used.get(id) ?? 0) + 1);
       const images: Record<string, unknown>[] = (await this.src.images()).map((i) => ({ ...i, Containers: used.get(i.Id as string) ?? 0, SharedSize: 0 }));
-      out.LayersSize = images.reduce((a, i) => a + ((i.Size as number) ?? 0), 0);
+      // What the images really take on disk (shared layers once, compressed blobs included), not a sum of image sizes.
+      out.LayersSize = await this.src.layersSize();
       out.Images = images;
     }
     if (types.includes("container")) out.Containers = await this.src.containers();

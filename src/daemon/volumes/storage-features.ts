@@ -64,6 +64,7 @@ export function wireStorageFeatures(o: { dataRoot: string; store: ContainerStore
           })),
         containers: async () => (await backend.list({ all: true, size: true, filters: new Map() })) as Record<string, unknown>[],
         containerImageIds: () => o.store.all().map((c) => c.imageId),
+        layersSize: () => images.layersDiskUsage(),
         volumes,
       });
       return [

@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import { StatusError, type CliContext, type CommandModule } from "../../context.js";
 import { bool, list, str, type ParsedFlags } from "../../flags.js";
 import { humanSizeWithPrecision } from "../../format/human.js";
-import { contextTar } from "./build-context.js";
+import { contextTar } from "../../../client/build-context.js";
 
 /** `wharf build [OPTIONS] PATH`: the classic builder through POST /build. */
 export const command: CommandModule["command"] = {

@@ -40,7 +40,7 @@ function arch(): string {
   return process.arch === "x64" ? "amd64" : process.arch;
 }
 
-function clientInfo(apiVersion: string) {
+function clientInfo(apiVersion: string, context: string) {
   let built = "";
   try {
     built = ansic(statSync(fileURLToPath(import.meta.url)).mtime);
@@ -57,7 +57,7 @@ function clientInfo(apiVersion: string) {
     BuildTime: built,
     Os: process.platform,
     Arch: arch(),
-    Context: "default",
+    Context: context,
   };
 }
 
@@ -112,7 +112,13 @@ export async function run(ctx: CliContext, p: ParsedFlags): Promise<void> {
   } catch (err) {
     failure = err;
   }
-  const info = clientInfo(apiVersion);
+  let context = "default";
+  try {
+    context = ctx.endpoint().contextName;
+  } catch {
+    /* the connection error is reported below */
+  }
+  const info = clientInfo(apiVersion, context);
   const format = str(p, "format");
   if (format) {
     const data = { Client: info, Server: server ?? null };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { Header, Pax } from "tar";
-import { parseDockerignore, PatternMatcher } from "../../../lib/dockerignore.js";
+import { parseDockerignore, PatternMatcher } from "../lib/dockerignore.js";
 
 /**
  * The build context as a tar stream, like the docker CLI sends it: files

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Reads the replica set the init job recorded, from the db by service name,
+# and serves a page that says so.
+set -e
+rs=$(wget -q -O - "$MONGO_URL/replicaset")
+echo "$(cat /greeting): connected to replica set $rs" > /www/index.html
+date > /app/uploads/started
+echo "rocketchat listening on $PORT (replica set $rs)"
+exec httpd -f -p "$PORT" -h /www

@@ -1,0 +1,77 @@
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
+import type { Duplex } from "node:stream";
+import type { EngineHost } from "./host.js";
+import { SshStream } from "./ssh-stream.js";
+
+/**
+ * TLS towards the engine (`--tls`, `--tlsverify`, a context's TLS material):
+ * PEM contents, not paths. Without `ca` the system roots verify the server.
+ */
+export interface ClientTls {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** `--tls` without `--tlsverify`, or a context's skip-tls-verify. */
+  skipVerify: boolean;
+}
+
+/** How one endpoint is reached: the request function, a keep-alive agent, per-request options. */
+export interface Dial {
+  request: typeof http.request;
+  agent: http.Agent;
+  /** Options for a request that must not use the agent (a hijacked stream); node ignores createConnection unless agent is undefined. */
+  direct(): http.RequestOptions;
+  /** Options added to every request (address, TLS). */
+  base: http.RequestOptions;
+}
+
+function tlsOptions(t: ClientTls): tls.ConnectionOptions {
+  return { ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: !t.skipVerify, minVersion: "TLSv1.2" };
+}
+
+/** An agent whose connections are ssh processes. */
+class SshAgent extends http.Agent {
+  constructor(private readonly host: Extract<EngineHost, { kind: "ssh" }>) {
+    super({ keepAlive: true, maxSockets: 8 });
+  }
+  override createConnection(): Duplex {
+    return new SshStream(this.host);
+  }
+}
+
+export function makeDial(host: EngineHost, clientTls?: ClientTls): Dial {
+  if (host.kind === "unix") {
+    const base = { socketPath: host.socketPath, host: "localhost" };
+    return { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), base, direct: () => base };
+  }
+  if (host.kind === "ssh") {
+    const base = { host: "docker.example.com" }; // docker's placeholder: the address is the ssh command's
+    return { request: http.request, agent: new SshAgent(host), base, direct: () => ({ ...base, agent: undefined, createConnection: () => new SshStream(host) as unknown as net.Socket }) };
+  }
+  if (clientTls) {
+    const t = tlsOptions(clientTls);
+    const base = { host: host.hostname, port: host.port, ...t };
+    return { request: https.request, agent: new https.Agent({ keepAlive: true, maxSockets: 8, ...t }), base, direct: () => base };
+  }
+  const base = { host: host.hostname, port: host.port };
+  return { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), base, direct: () => base };
+}
+
+/** A raw byte stream to the engine, as `system dial-stdio` proxies it. */
+export function dialRaw(host: EngineHost, clientTls?: ClientTls): Promise<Duplex & { end(): unknown }> {
+  return new Promise((resolve, reject) => {
+    if (host.kind === "ssh") return resolve(new SshStream(host));
+    let s: net.Socket;
+    if (host.kind === "unix") s = net.connect(host.socketPath);
+    else if (clientTls) s = tls.connect({ host: host.hostname, port: host.port, servername: net.isIP(host.hostname) ? undefined : host.hostname, ...tlsOptions(clientTls), allowHalfOpen: true } as tls.ConnectionOptions);
+    else s = net.connect({ host: host.hostname, port: host.port, allowHalfOpen: true });
+    s.once(clientTls && host.kind === "tcp" ? "secureConnect" : "connect", () => {
+      s.off("error", reject);
+      resolve(s);
+    });
+    s.once("error", reject);
+  });
+}

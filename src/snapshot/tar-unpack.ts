@@ -1,0 +1,90 @@
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { PassThrough, Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Parser, type ReadEntry } from "tar";
+import { AutoDecompress } from "./decompress.js";
+import { InvalidArgumentError } from "../lib/errors.js";
+import { EntryWriter, type UnpackOptions } from "./entry-writer.js";
+import type { ScopedRoot } from "../lib/scoped-fs/scoped-root.js";
+
+export type { UnpackOptions } from "./entry-writer.js";
+
+export interface UnpackResult {
+  /** sha256 of the uncompressed tar stream (a layer's diffID). */
+  diffId: `sha256:${string}`;
+  /** Bytes of regular-file content written. */
+  size: number;
+  entries: number;
+}
+
+/**
+ * Extract a tar (plain, gzip, bzip2, xz or zstd) into a ScopedRoot: every
+ * entry is applied in archive order by EntryWriter, confined to the root.
+ * A malformed archive (bad header, truncated data, names leaving the
+ * destination) is an InvalidArgumentError; nothing is written outside.
+ */
+export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackOptions = {}): Promise<UnpackResult> {
+  const hash = createHash("sha256");
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const writer = new EntryWriter(root, opts);
+  const parser = new Parser({ strict: true });
+  let failure: unknown;
+  let chain: Promise<void> = Promise.resolve();
+  const aborted = new AbortController();
+  // The input is piped, not handed to pipeline(): on failure it is unpiped and
+  // drained instead of destroyed, so an HTTP request still gets its error answer.
+  const source = new PassThrough();
+  input.pipe(source);
+  input.once("error", (err) => source.destroy(err));
+  const fail = (err: unknown) => {
+    failure ??= asInputError(err);
+    aborted.abort();
+    input.unpipe(source);
+    input.resume();
+    source.destroy();
+  };
+  parser.on("entry", (entry: ReadEntry) => {
+    // Non-file entries carry no data: let the parser move on; their disk work is still serialised by `chain`.
+    const isFile = entry.type === "File" || entry.type === "OldFile" || entry.type === "ContiguousFile";
+    if (!isFile) entry.resume();
+    chain = chain
+      .then(() => (failure ? undefined : writer.apply(entry)))
+      .catch(fail)
+      .finally(() => entry.resume()); // whatever apply did not read (skipped entries) is discarded
+  });
+  parser.on("error", fail);
+  const parserDone = new Promise<void>((resolve) => parser.on("end", () => resolve()));
+
+  try {
+    await pipeline(source, new AutoDecompress(), tap, async function (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        if (failure) throw failure;
+        if (!parser.write(chunk)) await once(parser, "drain", { signal: aborted.signal });
+      }
+      parser.end();
+    });
+  } catch (err) {
+    fail(err);
+  }
+  if (!failure) await parserDone;
+  await chain;
+  if (failure) throw failure;
+  writer.finish();
+  return { diffId: `sha256:${hash.digest("hex")}`, size: writer.size, entries: writer.entries };
+}
+
+/** node-tar's TAR_* errors (bad checksum, truncated archive, …) are the archive's fault: 400 with its words. */
+function asInputError(err: unknown): unknown {
+  const code = (err as { code?: string } | undefined)?.code;
+  if (typeof code === "string" && code.startsWith("TAR_")) {
+    return new InvalidArgumentError(`invalid tar archive: ${(err as Error).message}`, { cause: err });
+  }
+  if ((err as Error | undefined)?.name === "AbortError") return err;
+  return err;
+}
