@@ -12,10 +12,16 @@ const PACKAGES: Record<string, string> = {
   runc: "runc",
   "registry": "docker-registry",
   skopeo: "skopeo",
+  netavark: "netavark",
+  "aardvark-dns": "aardvark-dns",
+  "docker-compose": "docker-compose",
+  "podman-compose": "podman-compose",
 };
 
 async function has(bin: string): Promise<boolean> {
   if (bin === "registry") return (await runCmd({ cmd: "sh", args: ["-c", "test -x /usr/bin/docker-registry"] })).code === 0;
+  // Podman's network helpers live outside the PATH
+  if (bin === "netavark" || bin === "aardvark-dns") return (await runCmd({ cmd: "sh", args: ["-c", `test -x /usr/lib/podman/${bin}`] })).code === 0;
   return (await runCmd({ cmd: "sh", args: ["-c", `command -v ${bin}`] })).code === 0;
 }
 

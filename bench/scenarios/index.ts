@@ -16,6 +16,7 @@ import { eventsScenario } from "./events.js";
 import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
 import { swarmScenario } from "./swarm.js";
+import { composeScenario } from "./compose.js";
 import { cpScenario } from "./cp.js";
 
 export function allScenarios(): Scenario[] {
@@ -38,5 +39,6 @@ export function allScenarios(): Scenario[] {
     pullPushScenario(),
     cpScenario(),
     swarmScenario(),
+    composeScenario(),
   ];
 }

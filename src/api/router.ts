@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { InvalidArgumentError, TooLargeError } from "../lib/errors.js";
 import { parseFilters, type Filters } from "../lib/filters.js";
+import { validateBody } from "./schema/body-validator.js";
+import { checkJsonContentType, EOF_MESSAGE, parseJsonBody } from "./json-body.js";
 import { PlainHttpStream } from "./plain-stream.js";
 
 /** Largest JSON body we accept; Engine API JSON bodies are small, streams (import, build, load) are not read through here. */
@@ -68,6 +70,16 @@ export class RequestContext {
   }
 
   /**
+   * A JSON body checked against the swagger's schema of `operationId` (types
+   * and enums; 400 naming the field), null fields removed (Go's zero values).
+   */
+  async body<T>(operationId: string, dflt?: T): Promise<T> {
+    const value = await this.json<unknown>(dflt);
+    if (value === null || value === undefined) return value as T;
+    return validateBody<T>(operationId, value);
+  }
+
+  /**
    * On an upgrade request Node's parser stops after the headers: the body
    * (exec start's JSON) arrives in the head bytes or on the raw socket.
    * Take exactly Content-Length bytes; whatever follows is stream data.
@@ -95,17 +107,20 @@ export class RequestContext {
     return buf.subarray(0, len);
   }
 
+  /**
+   * dockerd's ReadJSON: Content-Type must be JSON, syntax errors in Go's words,
+   * no trailing content. An empty body or `null` yields `dflt` (Go leaves the
+   * zero value); without a default an empty body is refused, `null` returned.
+   */
   private parseJson<T>(raw: Buffer, dflt?: T): T {
-    const text = raw.toString("utf8").trim();
-    if (text === "") {
+    checkJsonContentType(this.req.headers["content-type"], raw.length);
+    const value = parseJsonBody(raw);
+    if (value === undefined) {
       if (dflt !== undefined) return dflt;
-      throw new InvalidArgumentError("request body is empty; expected a JSON object");
+      throw new InvalidArgumentError(EOF_MESSAGE);
     }
-    try {
-      return JSON.parse(text) as T;
-    } catch (err) {
-      throw new InvalidArgumentError(`invalid JSON in request body: ${(err as Error).message}`);
-    }
+    if (value === null && dflt !== undefined) return dflt;
+    return value as T;
   }
 
   private get response(): ServerResponse {

@@ -5,7 +5,7 @@ import type tls from "node:tls";
 import { promises as fs } from "node:fs";
 import type { Duplex } from "node:stream";
 import { Router, RequestContext, type Route } from "./router.js";
-import { statusFromError } from "./errors.js";
+import { publicErrorMessage, statusFromError } from "./errors.js";
 import { API_VERSION, compareVersions } from "./version.js";
 import { errorMessage } from "../lib/errors.js";
 import { log } from "../lib/log.js";
@@ -89,12 +89,13 @@ export class ApiServer {
       await route.handler(ctx);
     } catch (err) {
       const status = (err as { status?: number }).status ?? statusFromError(err);
+      const message = publicErrorMessage(err, `${req.method} ${url.pathname}`);
       if (status >= 500) log.error("request failed", { method: req.method, path: url.pathname, error: errorMessage(err) });
       if (res && res.headersSent) {
         res.destroy();
         return;
       }
-      sendError(res, socket, status, errorMessage(err), common);
+      sendError(res, socket, status, message, common);
     }
   }
 }

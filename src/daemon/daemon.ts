@@ -36,6 +36,8 @@ import { mountsUnder } from "../snapshot/mounts.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
+import { wireMetrics } from "./metrics-wiring.js";
+import type { MetricsListener } from "../metrics/metrics-server.js";
 import { wireSwarm } from "./swarm/wire.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
@@ -62,6 +64,7 @@ export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
   private logging?: ContainerLogging;
+  private metricsListener?: MetricsListener;
   private events?: EventBus;
   private engineId = "";
   private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
@@ -140,6 +143,11 @@ export class Daemon {
         if (!images.images.get(c.imageId)) void images.collect().catch((err) => log.warn("gc after container removal failed", { error: String(err) }));
       },
     });
+    const metrics = await wireMetrics({
+      config: cfg, store, containers: this.containers, networking, events, logging, engineId, version: WHARF_VERSION,
+      extensions: this.containers.deps.extensions,
+    });
+    this.metricsListener = metrics.listener;
     await this.containers.restore();
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
@@ -195,6 +203,7 @@ export class Daemon {
   async stop(stopContainers: boolean): Promise<void> {
     await this.server?.close();
     await this.swarm?.close();
+    await this.metricsListener?.close();
     if (stopContainers && this.containers) await this.containers.stopAll(this.config.shutdownTimeout);
     await this.logging?.close();
     await this.networking?.close();

@@ -1,3 +1,4 @@
+import { parsePlatformSpec } from "./platform-spec.js";
 import { InvalidArgumentError } from "../lib/errors.js";
 import { hostArchitecture } from "./image-config.js";
 
@@ -97,9 +98,8 @@ export function parseManifest(body: Buffer, contentType?: string): { kind: "inde
 /** "linux/amd64/v8" → Platform; default is the host's. */
 export function parsePlatformString(s: string | undefined): Platform {
   if (!s) return hostPlatform();
-  const [os, architecture, variant] = s.toLowerCase().split("/");
-  if (!os || (os !== "linux")) throw new InvalidArgumentError(`"${s}": operating system is not supported`);
-  const arch = architecture || hostArchitecture();
+  const { os, architecture: arch, variant } = parsePlatformSpec(s, { os: "linux", architecture: hostArchitecture() });
+  if (os !== "linux") throw new InvalidArgumentError(`"${os}": operating system is not supported`);
   return { os, architecture: arch, ...(variant ? { variant } : arch === "arm64" ? { variant: "v8" } : {}) };
 }
 

@@ -17,10 +17,13 @@ export function parseFilters(raw: string | null | undefined): Filters {
   } catch {
     throw new InvalidArgumentError(`invalid filter: ${raw} is not valid JSON`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+  // Go clients send `null` for a nil filter map (and for nil values in it): no filter.
+  if (parsed === null) return out;
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new InvalidArgumentError("invalid filter: expected a JSON object");
   }
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (value === null) continue;
     if (Array.isArray(value)) out.set(key, value.map(String));
     else if (value && typeof value === "object") {
       out.set(key, Object.entries(value as Record<string, unknown>).filter(([, on]) => on !== false).map(([k]) => k));

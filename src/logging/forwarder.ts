@@ -11,8 +11,8 @@
 // Records the spool's rotation removed before they were delivered are found by
 // their sequence numbers and counted as dropped.
 import { promises as fs, watch } from "node:fs";
-import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
-import { closeLogFiles, openLogFiles, openPlain, readChunks, type OpenLogFile } from "./log-files.js";
+import { readJsonIfExists } from "../lib/atomic-file.js";
+import { closeLogFiles, filesAfter, openLogFiles, openPlain, readChunks, type OpenLogFile } from "./log-files.js";
 import { decodeLocalEntry } from "./local-record.js";
 import { RecordSplitter } from "./records.js";
 import type { LogSink, OutRecord } from "./sink.js";
@@ -37,7 +37,8 @@ interface Cursor {
 
 const BATCH_RECORDS = 512;
 const BATCH_BYTES = 256 << 10;
-const PERSIST_MS = 300;
+/** How often the delivered position is saved: what a daemon killed meanwhile sends again (at least once). */
+const PERSIST_MS = 100;
 
 export class SpoolForwarder {
   private cursor: Cursor = { seq: 0, timeNano: "0" };
@@ -171,6 +172,10 @@ export class SpoolForwarder {
               const rest = await live.fh!.stat();
               if (rest.size > offset) await this.readFile(live, offset, rest.size);
               await live.fh!.close();
+              // Rotated more than once since the last look: the files in between (seq numbers skip what was read).
+              const between = await filesAfter(this.o.spool, live.ino, now.ino);
+              for (const f of between.files) await this.readFile(f, 0);
+              await closeLogFiles(between.files);
               live = now;
               offset = 0;
               rewatch();
@@ -257,7 +262,9 @@ export class SpoolForwarder {
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     const snapshot = { ...this.cursor };
-    this.persisting = this.persisting.then(() => writeJsonAtomic(this.o.cursorFile, snapshot).catch(() => undefined));
+    // rename() is atomic for a crashed daemon; no fsync: a lost position only means records sent twice.
+    const tmp = `${this.o.cursorFile}.tmp`;
+    this.persisting = this.persisting.then(() => fs.writeFile(tmp, JSON.stringify(snapshot)).then(() => fs.rename(tmp, this.o.cursorFile)).catch(() => undefined));
     return this.persisting;
   }
 }

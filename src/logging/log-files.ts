@@ -108,3 +108,31 @@ export async function readBackward(f: OpenLogFile, onBlock: (b: Buffer, start: n
     end = start;
   }
 }
+
+/**
+ * A follower finished `old` (the live file until a rotation renamed it): the
+ * files written after it, oldest first, up to but not including the new live
+ * file (`liveIno`, which may itself have been rotated by now). Found by inode among the rotated plain files; when `old` is gone or
+ * compressed (`found` false), every rotated file: the caller skips records it has.
+ */
+export async function filesAfter(base: string, oldIno: number, liveIno: number): Promise<{ files: OpenLogFile[]; found: boolean }> {
+  const out: OpenLogFile[] = [];
+  let found = false;
+  for (const r of await rotatedNames(base)) {
+    const f: OpenLogFile | undefined = r.gz ? await fs.stat(r.file).then((st) => ({ path: r.file, gz: true, size: st.size, ino: st.ino }), () => undefined) : await openPlain(r.file);
+    if (!f) continue;
+    // The new live file rotated too meanwhile: it and what follows are read as the live file later.
+    if (!r.gz && f.ino === liveIno) {
+      await f.fh!.close();
+      break;
+    }
+    if (!r.gz && f.ino === oldIno) {
+      found = true;
+      await f.fh!.close();
+      await closeLogFiles(out.splice(0)); // older than the one just finished
+      continue;
+    }
+    out.push(f);
+  }
+  return { files: out, found };
+}

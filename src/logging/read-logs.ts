@@ -3,7 +3,7 @@
 import { watch } from "node:fs";
 import type { Writable } from "node:stream";
 import { stdcopyHeader } from "../lib/stdcopy.js";
-import { closeLogFiles, openLogFiles, openPlain, readAll, readBackward, readChunks, type OpenLogFile } from "./log-files.js";
+import { closeLogFiles, filesAfter, openLogFiles, openPlain, readAll, readBackward, readChunks, type OpenLogFile } from "./log-files.js";
 import { decodeRecord, RecordSplitter, type LogFormat, type LogRecord } from "./records.js";
 
 export interface LogReadOptions {
@@ -108,9 +108,13 @@ export async function streamLogs(base: string, format: LogFormat, out: Writable,
   let offset = live?.size ?? 0;
   let splitter = new RecordSplitter(format);
   let pastUntil = false;
+  let lastTime = "";
+  let skipUpTo = ""; // after a rotation we could not place exactly: drop what was already sent
   const onRecord = (raw: Buffer): boolean => {
     const e = decodeRecord(format, raw);
     if (!e) return true;
+    if (skipUpTo && e.time <= skipUpTo) return true;
+    lastTime = e.time;
     if (o.until !== undefined && e.ms() > o.until) return !(pastUntil = true);
     if (wanted(e, o)) w.add(e);
     return true;
@@ -174,6 +178,16 @@ export async function streamLogs(base: string, format: LogFormat, out: Writable,
         const rest = await live.fh!.stat();
         if (rest.size > offset) await readChunks(live, feed, offset, rest.size);
         await live.fh!.close();
+        // Several rotations may have happened since the last look: read the files in between.
+        const between = await filesAfter(base, live.ino, now.ino);
+        skipUpTo = between.found ? "" : lastTime;
+        for (const f of between.files) {
+          splitter = new RecordSplitter(format);
+          await readChunks(f, feed);
+        }
+        await closeLogFiles(between.files);
+        await w.flush();
+        skipUpTo = "";
         live = now;
         offset = 0;
         splitter = new RecordSplitter(format);

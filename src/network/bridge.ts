@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { formatCidr, parseCidr, pickFreeSubnet, type Cidr } from "./ipam.js";
-import { ipBatch, linkExists, listLinks, output, usedHostPrefixes } from "./host-net.js";
+import { ipBatch, linkExists, listLinks, output, usedHostPrefixes, writeSysctl } from "./host-net.js";
 
 /**
  * Linux bridges for networks. Choosing a free subnet and creating the bridge
@@ -60,6 +60,12 @@ export async function ensureBridge(name: string, gatewayCidr: string | undefined
     if (!have.includes(` ${gatewayCidr} `)) await ipBatch([`addr replace ${gatewayCidr} dev ${name}`]);
   }
   await ipBatch([`link set dev ${name} up`]);
+}
+
+/** Give bridge `name` its IPv6 gateway address ("fd00::1/64"); idempotent. */
+export async function ensureBridgeV6(name: string, gatewayCidr: string): Promise<void> {
+  await writeSysctl(`net.ipv6.conf.${name}.disable_ipv6`, "0").catch(() => undefined);
+  await ipBatch([`addr replace ${gatewayCidr} dev ${name} nodad`]);
 }
 
 /** The kernel's addr_assign_type for an address set by hand (NET_ADDR_SET): it then never follows the ports. */

@@ -58,6 +58,14 @@ export async function usedHostPrefixes(): Promise<string[]> {
   return out.filter((p) => !p.startsWith("127."));
 }
 
+/** IPv6 prefixes the host routes (link-local and multicast aside): a new IPv6 subnet must overlap none. */
+export async function usedHostPrefixes6(): Promise<string[]> {
+  const routes = JSON.parse((await output("ip", ["-6", "-j", "route", "show", "table", "all"]).catch(() => "[]")) || "[]") as { dst: string; type?: string }[];
+  return routes
+    .filter((r) => r.dst && r.dst !== "default" && (!r.type || r.type === "unicast") && !/^(fe80|ff|::1)/i.test(r.dst))
+    .map((r) => (r.dst.includes("/") ? r.dst : `${r.dst}/128`));
+}
+
 export async function writeSysctl(key: string, value: string): Promise<void> {
   await fs.writeFile(`/proc/sys/${key.replace(/\./g, "/")}`, value).catch((err) => {
     throw new WharfError(`cannot set ${key}=${value}: ${(err as Error).message}`);

@@ -22,6 +22,8 @@ export interface FirewallNetwork {
    * delivers it there, as Docker's resolver address does.
    */
   dns?: string;
+  /** The network's IPv6 subnet, when it has IPv6 (masquerade and isolation in the ip6 table). */
+  subnet6?: string;
 }
 
 /** Docker's embedded DNS address inside containers on user-defined networks. */
@@ -85,8 +87,36 @@ export function renderRuleset(s: FirewallState): string {
     ...chain("postrouting", "type nat hook postrouting priority srcnat; policy accept;", post),
     ...chain("forward", "type filter hook forward priority filter; policy accept;", fwd),
     "}",
+    ...renderIpv6(s, fwd),
     "",
   ].join("\n");
+}
+
+/**
+ * The ip6 table: outbound masquerade of IPv6 subnets and the same isolation
+ * rules; removed when no network has IPv6. Published ports on [::] are served
+ * by the userland proxy. (Routing IPv6 off the host also needs the host's
+ * net.ipv6.conf.all.forwarding, which the daemon leaves to the administrator.)
+ */
+function renderIpv6(s: FirewallState, fwd: string[]): string[] {
+  const T = `ip6 ${s.table}`;
+  const v6 = s.networks.filter((n) => n.subnet6);
+  if (!v6.length) return [`table ${T}`, `delete table ${T}`];
+  const post = v6.filter((n) => !n.internal && n.masquerade).map((n) => `ip6 saddr ${n.subnet6} oifname != ${q(n.bridge)} masquerade`);
+  return [
+    `table ${T}`,
+    `delete table ${T}`,
+    `table ${T} {`,
+    "  chain postrouting {",
+    "    type nat hook postrouting priority srcnat; policy accept;",
+    ...post.map((r) => `    ${r}`),
+    "  }",
+    "  chain forward {",
+    "    type filter hook forward priority filter; policy accept;",
+    ...fwd.map((r) => `    ${r}`),
+    "  }",
+    "}",
+  ];
 }
 
 export async function applyRuleset(s: FirewallState): Promise<void> {
@@ -95,4 +125,5 @@ export async function applyRuleset(s: FirewallState): Promise<void> {
 
 export async function deleteTable(table: string): Promise<void> {
   await output("nft", ["delete", "table", "ip", table]).catch(() => undefined);
+  await output("nft", ["delete", "table", "ip6", table]).catch(() => undefined);
 }

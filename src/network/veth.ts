@@ -11,6 +11,10 @@ export interface VethPlan {
   ifname: string;
   bridge: string;
   ipCidr: string;
+  /** "fd00::2/64" on a network with IPv6. */
+  ip6Cidr?: string;
+  /** IPv6 default route (primary network only). */
+  gateway6?: string;
   mac: string;
   gateway?: string;
   /** Route the embedded DNS address (127.0.0.11) to this gateway, from the interface's own address. */
@@ -32,8 +36,11 @@ export async function plugVeth(p: VethPlan): Promise<void> {
       "link set lo up",
       `link set dev ${p.ifname} address ${p.mac}`,
       `addr add ${p.ipCidr} dev ${p.ifname}`,
+      // nodad: the address is ours by allocation; duplicate detection would only delay it by seconds.
+      ...(p.ip6Cidr ? [`addr add ${p.ip6Cidr} dev ${p.ifname} nodad`] : []),
       `link set dev ${p.ifname} up`,
       ...(p.gateway ? [`route replace default via ${p.gateway} dev ${p.ifname}`] : []),
+      ...(p.gateway6 ? [`route replace default via ${p.gateway6} dev ${p.ifname}`] : []),
       // A host route in the local table beats lo's 127.0.0.0/8; the daemon's table DNATs it to the DNS server.
       ...(p.dnsVia ? [`route replace 127.0.0.11/32 via ${p.dnsVia} dev ${p.ifname} src ${p.ipCidr.split("/")[0]} table local`] : []),
     ],

@@ -26,9 +26,13 @@ export interface UnpackResult {
  */
 export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackOptions = {}): Promise<UnpackResult> {
   const hash = createHash("sha256");
+  // An empty archive (no bytes, or only the zero end blocks, as Go's tar writer makes it) is valid
+  // and holds nothing; node-tar calls it "Unrecognized archive format".
+  let onlyZeros = true;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
+      if (onlyZeros && chunk.some((b) => b !== 0)) onlyZeros = false;
       cb(null, chunk);
     },
   });
@@ -58,22 +62,32 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
       .catch(fail)
       .finally(() => entry.resume()); // whatever apply did not read (skipped entries) is discarded
   });
-  parser.on("error", fail);
+  // Unrecognized format: keep reading (and hashing) to tell an empty archive from garbage.
+  let badArchive: unknown;
+  let onBadArchive = () => {};
+  const badArchiveSeen = new Promise<void>((resolve) => (onBadArchive = resolve));
+  parser.on("error", (err: Error & { code?: string }) => {
+    if (err.code !== "TAR_BAD_ARCHIVE") return fail(err);
+    badArchive ??= err;
+    onBadArchive(); // a parser stuck on garbage never drains: stop waiting for it
+  });
   const parserDone = new Promise<void>((resolve) => parser.on("end", () => resolve()));
 
   try {
     await pipeline(source, new AutoDecompress(), tap, async function (source: AsyncIterable<Buffer>) {
       for await (const chunk of source) {
         if (failure) throw failure;
-        if (!parser.write(chunk)) await once(parser, "drain", { signal: aborted.signal });
+        if (badArchive) continue;
+        if (!parser.write(chunk)) await Promise.race([once(parser, "drain", { signal: aborted.signal }), badArchiveSeen]);
       }
-      parser.end();
+      if (!badArchive) parser.end();
     });
   } catch (err) {
     fail(err);
   }
-  if (!failure) await parserDone;
+  if (!failure && !badArchive) await parserDone;
   await chain;
+  if (!failure && badArchive && !onlyZeros) failure = asInputError(badArchive);
   if (failure) throw failure;
   writer.finish();
   return { diffId: `sha256:${hash.digest("hex")}`, size: writer.size, entries: writer.entries };

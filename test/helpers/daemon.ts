@@ -104,7 +104,7 @@ export class TestDaemon {
   /** A command the daemon runs under (e.g. `ip netns exec NS`): the daemon keeps its PID (the wrapper execs it). */
   wrap: string[] = [];
   /** How long start() waits for /_ping (a loaded machine needs more for several daemons at once). */
-  startTimeoutMs = 20_000;
+  startTimeoutMs = 60_000; // a loaded 2-core machine shared by several suites can take tens of seconds
 
   get host(): string {
     return `unix://${this.socket}`;
@@ -122,11 +122,17 @@ export class TestDaemon {
     return `wharf_${h.toString(16)}`;
   }
 
+  /** The /16 this daemon's bridge and networks come from (unless the test passes its own pool). */
+  readonly addressPoolBase = `10.${64 + (randomBytes(1)[0] % 136)}.0.0/16`;
+
   /** Each test daemon gets its own default bridge (its subnet is picked free at start), unless the test names one. */
   readonly bridge = `wt${this.id}`;
 
   async start(extraArgs: string[] = []): Promise<void> {
     if (!extraArgs.some((a) => a === "--bridge" || a === "-b" || a.startsWith("--bridge="))) extraArgs = ["--bridge", this.bridge, ...extraArgs];
+    // Docker's default pools hold 31 subnets: a machine running many test daemons at once ran out.
+    // Each test daemon draws its networks from a /16 of its own (10.64-10.199; 10.200+ is for tests' explicit subnets).
+    if (!extraArgs.some((a) => a.startsWith("--default-address-pool"))) extraArgs = ["--default-address-pool", `base=${this.addressPoolBase},size=24`, ...extraArgs];
     await fs.mkdir(this.base, { recursive: true });
     await fs.mkdir(`${this.base}/docker-config`, { recursive: true });
     const log = await fs.open(this.logFile, "a");
@@ -239,11 +245,17 @@ async function cleanupNetworking(d: TestDaemon): Promise<void> {
     if (n.bridge && (n.ownsBridge || n.bridge === d.bridge)) quiet("ip", ["link", "delete", n.bridge]);
   }
   quiet("nft", ["delete", "table", "ip", d.nftTable]);
+  quiet("nft", ["delete", "table", "ip6", d.nftTable]);
 }
 
 export async function startTestDaemon(extraArgs: string[] = []): Promise<TestDaemon> {
   const d = new TestDaemon();
-  await d.start(extraArgs);
-  await d.seedBusybox();
+  try {
+    await d.start(extraArgs);
+    await d.seedBusybox();
+  } catch (err) {
+    await d.stop(); // a daemon too slow to answer must not outlive the test that gave up on it
+    throw err;
+  }
   return d;
 }

@@ -6,4 +6,6 @@ rs=$(wget -q -O - "$MONGO_URL/replicaset")
 echo "$(cat /greeting): connected to replica set $rs" > /www/index.html
 date > /app/uploads/started
 echo "rocketchat listening on $PORT (replica set $rs)"
-exec httpd -f -p "$PORT" -h /www
+trap 'exit 0' TERM
+httpd -f -p "$PORT" -h /www &
+wait

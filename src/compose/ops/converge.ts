@@ -23,7 +23,13 @@ export interface ConvergeOptions {
   noStart?: boolean;
 }
 
-export async function convergeService(ctx: ComposeContext, s: Service, imageId: string | undefined, observed: ProjectContainer[], o: ConvergeOptions): Promise<void> {
+export interface ToStart {
+  id: string;
+  name: string;
+}
+
+/** Phase one of `up`: create, recreate and remove; returns the containers to start (phase two). */
+export async function convergeService(ctx: ComposeContext, s: Service, imageId: string | undefined, observed: ProjectContainer[], o: ConvergeOptions): Promise<ToStart[]> {
   const wanted = o.scale ?? replicasOf(s);
   if (s.container_name && wanted > 1) throw new ComposeError(`service "${s.name}": container_name "${s.container_name}" must be unique: it cannot be scaled to ${wanted}`);
   const existing = observed.filter((c) => c.service === s.name && !c.oneoff).sort((a, b) => a.number - b.number);
@@ -33,7 +39,7 @@ export async function convergeService(ctx: ComposeContext, s: Service, imageId: 
   await Promise.all(surplus.map((c) => removeContainer(ctx, c, o.timeout)));
 
   const containerOf = (svc: string): string | undefined => observed.find((c) => c.service === svc && !c.oneoff)?.name ?? (ctx.project.services[svc] ? containerName(ctx.project, ctx.project.services[svc], 1) : undefined);
-  const toStart: Array<{ id: string; name: string }> = [];
+  const toStart: ToStart[] = [];
   await Promise.all(
     keep.map(async (c) => {
       const diverged = c.Labels?.[LABEL.configHash] !== hash || (imageId !== undefined && c.ImageID !== imageId);
@@ -53,8 +59,7 @@ export async function convergeService(ctx: ComposeContext, s: Service, imageId: 
     creates.push(createContainer(ctx, s, n, name, imageId, containerOf, new Map()).then((id) => void toStart.push({ id, name })));
   }
   await Promise.all(creates);
-  if (o.noStart) return;
-  await Promise.all(toStart.map((c) => startContainer(ctx, c.id, c.name)));
+  return toStart.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function createContainer(ctx: ComposeContext, s: Service, number: number, name: string, imageId: string | undefined, containerOf: (svc: string) => string | undefined, previousAnon: Map<string, string>): Promise<string> {

@@ -6,12 +6,11 @@ import type { Service } from "../model.js";
  * independent services in parallel. The first failure rejects the whole
  * walk once the running steps settle; steps not yet started are skipped.
  */
-export async function walkServices(services: Record<string, Service>, fn: (s: Service) => Promise<void>, reverse = false): Promise<void> {
+export async function walkServices(services: Record<string, Service>, fn: (s: Service) => Promise<void>, reverse = false, containerRefsOnly = false): Promise<void> {
   const names = Object.keys(services);
-  const depsOf = (n: string): string[] =>
-    reverse
-      ? names.filter((m) => Object.keys(services[m].depends_on ?? {}).includes(n) || (services[m].volumes_from ?? []).some((v) => v.split(":")[0] === n) || services[m].network_mode === `service:${n}`)
-      : [...Object.keys(services[n].depends_on ?? {}), ...(services[n].volumes_from ?? []).map((v) => v.split(":")[0]), ...(services[n].network_mode?.startsWith("service:") ? [services[n].network_mode!.slice(8)] : [])].filter((d) => d in services && d !== n);
+  const direct = (n: string): string[] =>
+    [...(containerRefsOnly ? [] : Object.keys(services[n].depends_on ?? {})), ...(services[n].volumes_from ?? []).map((v) => v.split(":")[0]), ...(services[n].network_mode?.startsWith("service:") ? [services[n].network_mode!.slice(8)] : [])].filter((d) => d in services && d !== n);
+  const depsOf = (n: string): string[] => (reverse ? names.filter((m) => direct(m).includes(n)) : direct(n));
   const done = new Map<string, Promise<void>>();
   let failed: unknown;
   const run = (n: string): Promise<void> => {

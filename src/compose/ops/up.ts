@@ -2,7 +2,7 @@ import { ComposeError } from "../errors.js";
 import type { Service } from "../model.js";
 import { unsupportedKeys } from "../planner/container-config.js";
 import type { ComposeContext } from "./context.js";
-import { convergeService, removeContainer, type ConvergeOptions } from "./converge.js";
+import { convergeService, removeContainer, startContainer, type ConvergeOptions, type ToStart } from "./converge.js";
 import { walkServices } from "./graph.js";
 import { ensureImages, type BuildOptions } from "./images.js";
 import { projectContainers } from "./observed.js";
@@ -60,14 +60,15 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<void> {
 
   const imageIds = await ensureResources(ctx, targets, o);
   const timeout = o.waitTimeoutMs ?? DEFAULT_WAIT_MS;
+  // like docker compose: every container is created first (in parallel), then started in dependency order
+  const toStart = new Map<string, ToStart[]>();
+  await walkServices(targets, async (s) => void toStart.set(s.name, await convergeService(ctx, s, imageIds.get(s.name), observed, { ...o, scale: o.scales?.get(s.name) })), false, true);
+  if (o.noStart) return;
   await walkServices(targets, async (s) => {
-    if (!o.noStart) {
-      for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
-        if (!targets[dep]) continue;
-        await waitForCondition(ctx, dep, d.condition, timeout);
-      }
+    for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
+      if (targets[dep]) await waitForCondition(ctx, dep, d.condition, timeout);
     }
-    await convergeService(ctx, s, imageIds.get(s.name), observed, { ...o, scale: o.scales?.get(s.name) });
+    await Promise.all((toStart.get(s.name) ?? []).map((c) => startContainer(ctx, c.id, c.name)));
   });
   if (o.wait) await waitRunningOrHealthy(ctx, Object.keys(targets), timeout);
 }

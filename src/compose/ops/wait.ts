@@ -24,7 +24,7 @@ interface InspectState {
 async function waitOne(ctx: ComposeContext, id: string, name: string, service: string, condition: DependsOn["condition"], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   ctx.report.progress("Container", name, "Waiting");
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+  for (let delay = 50; ; delay = Math.min(delay * 2, 100)) {
     const info = await ctx.client.containerInspect(id);
     const st = (info.State ?? {}) as InspectState;
     if (condition === "service_healthy") {
@@ -57,7 +57,7 @@ export async function waitRunningOrHealthy(ctx: ComposeContext, services: string
   await Promise.all(
     containers.map(async (c) => {
       const deadline = Date.now() + timeoutMs;
-      for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      for (let delay = 50; ; delay = Math.min(delay * 2, 100)) {
         const info = await ctx.client.containerInspect(c.Id);
         const st = (info.State ?? {}) as InspectState;
         if (st.Status === "exited" || st.Status === "dead") {

@@ -41,27 +41,30 @@ export class ArchiveService {
   /** HEAD /containers/{id}/archive: the stat of a path (the last symlink not followed). */
   async stat(ref: string, p: string): Promise<string> {
     const c = this.rec(ref);
-    return withContainerFs(c, { write: false }, async (root) => encodePathStat(this.locate(c, root, p).stat));
+    return withContainerFs(c, { write: false }, async (root) => encodePathStat(this.locate(ref, root, p).stat));
   }
 
   /**
    * Docker's ResolvePath: the parent is resolved (links followed inside the
    * container), the last name is not, unless the path ends in "/" or "/.".
    */
-  private locate(c: Rec, root: ScopedRoot, p: string): Located {
+  /** `ref` is the container as the client named it (name, ID or prefix): messages say it back. */
+  private locate(ref: string, root: ScopedRoot, p: string): Located {
     const abs = containerPath(p);
     const follow = p.endsWith("/") || p.endsWith("/.");
     const target = follow ? root.realPath(abs) : abs;
     const dir = target === "/" ? "/" : path.posix.dirname(target);
     const name = target === "/" ? "." : path.posix.basename(target);
     const fd = root.tryOpen(target, { follow: false });
-    if (fd === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+    if (fd === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
     let st: fs.Stats;
     try {
       st = fs.fstatSync(fd);
     } finally {
       closeFd(fd);
     }
+    // "file/": a trailing slash promises a directory, as the kernel (and dockerd) see it.
+    if (p.endsWith("/") && !st.isDirectory()) throw new InvalidArgumentError(`Could not stat ${p} in container ${ref}: not a directory`);
     // Docker reports where a link leads, as a path inside the container.
     const linkTarget = st.isSymbolicLink() ? root.realPath(abs) : "";
     const stat = { name: path.posix.basename(abs) || "/", size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget };
@@ -75,7 +78,7 @@ export class ArchiveService {
   async get(ref: string, p: string, start: (statHeader: string) => Writable): Promise<void> {
     const c = this.rec(ref);
     await withContainerFs(c, { write: false }, async (root) => {
-      const at = this.locate(c, root, p);
+      const at = this.locate(ref, root, p);
       const out = start(encodePathStat(at.stat));
       await pipeline(packTar(root, at.dir, [{ name: at.name, as: at.as }]), out).catch((err) => log.warn("archive: copy out interrupted", { id: c.id, path: p, error: String(err) }));
     });
@@ -87,7 +90,7 @@ export class ArchiveService {
     await withContainerFs(c, { write: true }, async (root) => {
       const dest = root.realPath(containerPath(p));
       const fd = root.tryOpen(dest);
-      if (fd === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${c.name.slice(1)}`);
+      if (fd === undefined) throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
       try {
         if (!fs.fstatSync(fd).isDirectory()) throw new InvalidArgumentError("extraction point is not a directory");
         assertWritable(root, fd);

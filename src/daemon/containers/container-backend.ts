@@ -40,6 +40,9 @@ export class ContainerBackend implements ContainersBackend {
   remove(ref: string, o: { force?: boolean; volumes?: boolean }) {
     return this.svc.remove(ref, o);
   }
+  removeLink(parent: string, alias: string) {
+    return this.svc.removeLink(parent, alias);
+  }
   rename(ref: string, name: string) {
     return this.svc.rename(ref, name);
   }
@@ -76,9 +79,18 @@ export class ContainerBackend implements ContainersBackend {
     const out: unknown[] = [];
     // Like dockerd, show the image ID once the container's image name no longer points at its image (untagged, retagged).
     const current = new Map<string, string | undefined>();
+    // Like dockerd, a linked container is also listed under its link names ("/parent/alias").
+    const linkNames = new Map<string, string[]>();
+    for (const p of this.deps.store.all()) {
+      for (const l of p.hostConfig.Links ?? []) {
+        const i = l.indexOf(":");
+        if (i > 0) linkNames.set(l.slice(0, i), [...(linkNames.get(l.slice(0, i)) ?? []), l.slice(i + 1)]);
+      }
+    }
     for (const c of selected) {
       if (!current.has(c.image)) current.set(c.image, await this.imageIdOf(c.image).catch(() => undefined));
       const summary = containerSummary(c, opts.size ? await this.sizes(c) : undefined);
+      if (linkNames.has(c.name)) summary.Names = [...(summary.Names as string[]), ...linkNames.get(c.name)!];
       if (current.get(c.image) !== c.imageId) summary.Image = c.imageId;
       for (const ext of this.deps.extensions) ext.summary?.(c, summary);
       out.push(summary);

@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import type { Duplex } from "node:stream";
-import { ConflictError, InvalidArgumentError, NotModifiedError } from "../../lib/errors.js";
+import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from "../../lib/errors.js";
 import { VALID_NAME } from "../../lib/names.js";
 import { log } from "../../lib/log.js";
 import { readExitFile, connectShim, type ExitInfo } from "../../runtime/shim/shim-client.js";
@@ -109,9 +109,11 @@ export class ContainerService {
 
   /** Record an exit reported by the monitor, end attached streams, auto-remove. */
   private async onExit(c: ContainerRecord, exit: ExitInfo): Promise<void> {
-    if (!this.deps.store.find(c.id) || !isRunning(c.state.status)) return;
+    if (!this.deps.store.find(c.id) || !isRunning(c.state.status) || exitHandled(c)) return;
     const live = this.liveOf(c.id);
-    c.state = { ...c.state, status: "exited", pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
+    // A container its policy brings back is "restarting" from its exit on, never "exited" in between.
+    const restart = !c.hostConfig.AutoRemove && shouldRestart(c, exit.exitCode);
+    c.state = { ...c.state, status: restart ? "restarting" : "exited", pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
     await this.deps.store.save(c);
     live.unbind();
     live.endAttachments();
@@ -122,7 +124,7 @@ export class ContainerService {
       await this.removeRecord(c).catch((err) => log.warn("auto-remove failed", { id: c.id, error: String(err) }));
       return;
     }
-    if (shouldRestart(c, exit.exitCode)) await this.scheduleRestart(c);
+    if (restart && c.state.status === "restarting") await this.scheduleRestart(c);
   }
 
   private readonly restarts = new RestartScheduler({
@@ -137,7 +139,7 @@ export class ContainerService {
 
   /** The monitor connection dropped without an exit frame: the exit file or the monitor's absence tells what happened. */
   private async onShimClosed(c: ContainerRecord): Promise<void> {
-    if (!isRunning(c.state.status)) return;
+    if (!isRunning(c.state.status) || exitHandled(c)) return;
     const exit = await readExitFile(stateDir(this.deps, c.id));
     if (exit) return this.onExit(c, exit);
     // Reconnect once: a transient close while the monitor lives must not lose the container.
@@ -169,6 +171,9 @@ export class ContainerService {
   }
 
   private signal(c: ContainerRecord, sig: number): void {
+    // No process (restarting between two runs, or exited meanwhile): kill(0) or kill(-1) would hit
+    // the daemon's own process group or every process, never the container.
+    if (!(c.state.pid > 0)) return;
     try {
       process.kill(c.state.pid, sig);
     } catch (err) {
@@ -180,6 +185,14 @@ export class ContainerService {
     const c = this.get(ref);
     const sig = parseSignal(signal);
     assertCanKill(c);
+    if (c.state.status === "restarting" && !(c.state.pid > 0)) {
+      // Between two runs there is no process: the kill cancels the pending restart, as a stop does.
+      c.state.stoppedByUser = true;
+      c.state.status = "exited";
+      await this.deps.store.save(c);
+      this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
+      return;
+    }
     if (sig === 9) c.state.stoppedByUser = true;
     // Like dockerd, a SIGKILL answers once the exit is recorded (`kill` then `inspect` sees it exited).
     const exited = sig === 9 ? this.waitExit(c, 10_000) : undefined;
@@ -251,7 +264,8 @@ export class ContainerService {
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
     const c = this.get(ref);
     assertCanRemove(c, !!opts.force);
-    if (isRunning(c.state.status)) {
+    if (c.state.status === "restarting" && !(c.state.pid > 0)) c.state.stoppedByUser = true; // cancels the pending restart
+    else if (isRunning(c.state.status)) {
       const exited = this.waitExit(c, 30_000);
       c.state.stoppedByUser = true;
       this.signal(c, 9);
@@ -281,6 +295,16 @@ export class ContainerService {
     this.live.delete(c.id);
     live?.notifyRemoved();
     this.deps.onRemoved?.(c);
+  }
+
+  /** Forget the legacy link `/<parent>/<alias>` (it takes effect at the parent's next start, as in dockerd). */
+  async removeLink(parentRef: string, alias: string): Promise<void> {
+    const parent = this.deps.store.find(parentRef);
+    const links = parent?.hostConfig.Links ?? [];
+    const keep = links.filter((l) => l.slice(l.lastIndexOf("/") + 1) !== alias);
+    if (!parent || keep.length === links.length) throw new NotFoundError(`No such container: ${parentRef}/${alias}`);
+    parent.hostConfig.Links = keep.length ? keep : null;
+    await this.deps.store.save(parent);
   }
 
   async rename(ref: string, newName: string): Promise<void> {
@@ -388,4 +412,9 @@ export class ContainerService {
   usingImage(imageId: string): ContainerRecord | undefined {
     return this.deps.store.all().find((c) => c.imageId === imageId);
   }
+}
+
+/** "restarting" without a process: the exit was recorded, a restart is pending (or starting). */
+function exitHandled(c: ContainerRecord): boolean {
+  return c.state.status === "restarting" && !(c.state.pid > 0);
 }

@@ -51,6 +51,11 @@ export class ContainerStore {
     this.byName.set(name, id);
   }
 
+  /** Held by a container or reserved by a create in progress ("/name"). */
+  nameInUse(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   releaseName(name: string, id: string): void {
     if (this.byName.get(name) === id) this.byName.delete(name);
   }

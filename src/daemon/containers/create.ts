@@ -1,7 +1,8 @@
-import { describeWriteError, InvalidArgumentError } from "../../lib/errors.js";
+import { ConflictError, describeWriteError, InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
-import { parseSignal } from "./signals.js";
+import { validateCreateConfig } from "./validate-config.js";
+import { detectHostInfo } from "../../runtime/host-info.js";
 import { mergeHealthConfig, type HealthConfig } from "../health/health-config.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
@@ -63,13 +64,12 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`network ${netMode} not found; only bridge, host, none and container:<name> are available`);
   }
   hostConfig.NetworkMode = netMode === "default" ? "bridge" : netMode;
+  validateCreateConfig(body, hostConfig);
+  // dockerd's default IPC mode is private (the router makes it shareable for API < 1.40).
+  hostConfig.IpcMode ||= "private";
+  // dockerd's default cgroup namespace: the host's on cgroup v1, a private one on v2.
+  hostConfig.CgroupnsMode ||= (await detectHostInfo()).cgroupVersion === 2 ? "private" : "host";
   const policy = hostConfig.RestartPolicy?.Name ?? "";
-  if (hostConfig.AutoRemove && policy !== "" && policy !== "no") {
-    throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
-  }
-  if (!["", "no", "always", "unless-stopped", "on-failure"].includes(policy)) {
-    throw new InvalidArgumentError(`invalid restart policy '${policy}'`);
-  }
   hostConfig.RestartPolicy = { Name: policy || "no", MaximumRetryCount: hostConfig.RestartPolicy?.MaximumRetryCount ?? 0 };
   if (hostConfig.Runtime && !deps.runtimes[hostConfig.Runtime]) {
     throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
@@ -77,7 +77,6 @@ export async function buildContainerRecord(
   hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
   // The logging extension puts in the daemon's default driver when none is named.
   hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type ?? "", Config: { ...(hostConfig.LogConfig?.Config ?? {}) } };
-  if (body.StopSignal) parseSignal(body.StopSignal);
   hostConfig.ConsoleSize = consoleSizeOf(hostConfig.ConsoleSize);
 
   const image = await deps.images.resolveForContainer(body.Image);
@@ -90,6 +89,9 @@ export async function buildContainerRecord(
   const id = newId();
   config.Hostname = config.Hostname || (hostConfig.NetworkMode === "host" ? (await import("node:os")).hostname() : id.slice(0, 12));
   const name = "/" + (requestedName ? requestedName.replace(/^\//, "") : uniqueRandomName(deps));
+  // Reserved at once, with no await between the check and the claim: two creates running
+  // together (nameless ones picking the same random name included) cannot both take it.
+  deps.store.reserveName(name, id);
 
   const record: ContainerRecord = {
     id,
@@ -110,7 +112,12 @@ export async function buildContainerRecord(
     topChainId: image.topChainId,
     networkingConfig: body.NetworkingConfig as ContainerRecord["networkingConfig"],
   };
-  for (const ext of deps.extensions) await ext.create?.(record, warnings);
+  try {
+    for (const ext of deps.extensions) await ext.create?.(record, warnings);
+  } catch (err) {
+    deps.store.releaseName(name, id);
+    throw err;
+  }
   return { record, warnings };
 }
 
@@ -124,11 +131,20 @@ function consoleSizeOf(v: unknown): [number, number] {
 }
 
 function uniqueRandomName(deps: ContainerDeps): string {
+  return pickRandomName((n) => deps.store.nameInUse("/" + n));
+}
+
+/** A random name nobody holds or has reserved (dockerd's generator adds a digit after many collisions). */
+export function pickRandomName(inUse: (name: string) => boolean, generate: () => string = randomName): string {
   for (let i = 0; i < 20; i++) {
-    const n = randomName();
-    if (!deps.store.find(n)) return n;
+    const n = generate();
+    if (!inUse(n)) return n;
   }
-  return `${randomName()}${Math.floor(Math.random() * 10)}`;
+  for (let i = 0; i < 1000; i++) {
+    const n = `${generate()}${Math.floor(Math.random() * 10)}`;
+    if (!inUse(n)) return n;
+  }
+  throw new ConflictError("could not find a free random container name; name the container with --name");
 }
 
 /** Create: reserve the name, prepare the rootfs layer, persist. (/etc files are written at each start, like dockerd.) */

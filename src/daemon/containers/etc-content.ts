@@ -17,9 +17,9 @@ export function extraHostLines(c: ContainerRecord, hostGateway: string): string 
   return out;
 }
 
-/** /etc/hosts of a container with its own network namespace: defaults, --add-host, then its own address. */
-export function hostsFile(c: ContainerRecord, ip: string | undefined, hostGateway: string): string {
-  let hosts = BASE_HOSTS + extraHostLines(c, hostGateway);
+/** /etc/hosts of a container with its own network namespace: defaults, --add-host, legacy links, then its own address. */
+export function hostsFile(c: ContainerRecord, ip: string | undefined, hostGateway: string, linkLines = ""): string {
+  let hosts = BASE_HOSTS + extraHostLines(c, hostGateway) + linkLines;
   const host = c.config.Hostname || c.id.slice(0, 12);
   if (ip) hosts += c.config.Domainname ? `${ip}\t${host}.${c.config.Domainname} ${host}\n` : `${ip}\t${host}\n`;
   return hosts;

@@ -126,10 +126,11 @@ export class LiveContainer {
     });
     // As in dockerd, the client's EOF closes the process's stdin only without a TTY
     // (a TTY client's stream ends when it detaches; the terminal stays the process's).
-    if (!scanner) {
-      socket.on("end", () => {
-        if (o.closeStdinOnEnd) this.closeStdin();
-      });
+    if (!scanner && o.closeStdinOnEnd) {
+      // The client may have half-closed already, while the process was being started (docker's
+      // CloseWrite right after the upgrade): that 'end' has been emitted and will not come again.
+      if ((socket as { readableEnded?: boolean }).readableEnded) this.closeStdin();
+      else socket.on("end", () => this.closeStdin());
     }
     socket.resume();
   }

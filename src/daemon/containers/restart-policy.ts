@@ -68,11 +68,16 @@ export class RestartScheduler {
     setTimeout(() => {
       const cur = this.d.find(c.id);
       if (!cur || cur.state.status !== "restarting" || cur.state.stoppedByUser) return;
-      cur.state.status = "exited";
+      // The status stays "restarting" until the process runs: a client polling for "exited"
+      // (as `docker wait`-style loops do) must not see the gap between two runs.
       cur.restartCount++;
       this.d.start(cur.id).catch(async (err) => {
         log.warn("restart failed", { id: c.id, error: String(err) });
-        if (shouldRestart(cur, cur.state.exitCode)) await this.schedule(cur);
+        if (shouldRestart(cur, cur.state.exitCode)) return this.schedule(cur);
+        if (cur.state.status === "restarting") {
+          cur.state.status = "exited";
+          await this.d.save(cur);
+        }
       });
     }, delay);
   }

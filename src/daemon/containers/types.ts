@@ -49,6 +49,8 @@ export interface HostConfig {
   DnsOptions?: string[] | null;
   DnsSearch?: string[] | null;
   ExtraHosts?: string[] | null;
+  /** Legacy links, stored as dockerd does: "/child:/parent/alias". */
+  Links?: string[] | null;
   GroupAdd?: string[] | null;
   IpcMode?: string;
   PidMode?: string;
@@ -64,6 +66,8 @@ export interface HostConfig {
   Init?: boolean | null;
   Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
   LogConfig?: { Type: string; Config: Record<string, string> };
+  PublishAllPorts?: boolean;
+  CgroupnsMode?: string;
   [key: string]: unknown;
 }
 

@@ -25,6 +25,10 @@ export class HealthExtension implements ContainerExtension {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   runner?: ProbeRunner;
 
+  /** Probes run and failed since the daemon started (engine_daemon_health_checks_*). */
+  probes = 0;
+  failedProbes = 0;
+
   constructor(private readonly events: EventBus) {}
 
   async create(c: Rec): Promise<void> {
@@ -89,6 +93,8 @@ export class HealthExtension implements ContainerExtension {
     }
     if (!this.timers.has(c.id)) return; // stopped meanwhile
     const h: HealthState = c.health ?? { Status: "starting", FailingStreak: 0, Log: [] };
+    this.probes++;
+    if (res.exitCode !== 0) this.failedProbes++;
     h.Log = [...h.Log, { Start: start, End: new Date().toISOString(), ExitCode: res.exitCode, Output: res.output.slice(0, MAX_OUTPUT) }].slice(-MAX_LOG);
     const before = h.Status;
     if (res.exitCode === 0) {

@@ -1,6 +1,6 @@
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { extract as extractTar } from "tar";
 import { InvalidArgumentError } from "../../lib/errors.js";
@@ -30,9 +30,26 @@ export async function loadImages(deps: DistributionDeps, input: Readable, progre
   await fs.mkdir(deps.tmpDir, { recursive: true });
   const work = await fs.mkdtemp(path.join(deps.tmpDir, "load-"));
   try {
-    await pipeline(input, new AutoDecompress(), extractTar({ cwd: work, strict: true, preservePaths: false }));
+    // The request body is piped, not handed to pipeline: on a bad archive pipeline would destroy it
+    // and the client, still sending, would never read the answer. It is drained instead.
+    const body = new PassThrough();
+    input.pipe(body);
+    await pipeline(body, new AutoDecompress(), extractTar({ cwd: work, strict: true, preservePaths: false })).catch((err: NodeJS.ErrnoException) => {
+      input.unpipe(body);
+      input.resume();
+      // node-tar's codes (TAR_BAD_ARCHIVE, TAR_ENTRY_INVALID, …): the input is not a readable tar.
+      if (typeof err.code === "string" && err.code.startsWith("TAR_")) {
+        throw new InvalidArgumentError("invalid archive: the input is not a tar archive made by docker save (archive/tar: invalid tar header)");
+      }
+      throw err;
+    });
     const entries = await archiveEntries(work);
-    for (const e of entries) await deps.leases.with((lease) => loadEntry(deps, work, e, lease, progress));
+    // An archive may name one image in several entries (one per tag): each image and tag is loaded once.
+    const seen = { ids: new Set<string>(), tags: new Set<string>() };
+    for (const e of entries) {
+      if (!e || typeof e.Config !== "string" || !Array.isArray(e.Layers)) throw new InvalidArgumentError("invalid archive: manifest.json entries need Config and Layers");
+      await deps.leases.with((lease) => loadEntry(deps, work, e, lease, progress, seen));
+    }
   } catch (err) {
     await deps.collect().catch(() => undefined); // layers of an image that failed to load
     throw err;
@@ -42,7 +59,7 @@ export async function loadImages(deps: DistributionDeps, input: Readable, progre
 }
 
 /** One image of the archive; its layers and config are held by `lease` until it is recorded and tagged. */
-async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, lease: Lease, progress: ProgressFn): Promise<void> {
+async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, lease: Lease, progress: ProgressFn, seen: { ids: Set<string>; tags: Set<string> }): Promise<void> {
   const configBody = await fs.readFile(inside(work, e.Config));
   const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
   const diffIds = config.rootfs?.diff_ids ?? [];
@@ -61,20 +78,30 @@ async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, 
     await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
   }
   const id = sha256Digest(configBody);
+  const again = seen.ids.has(id);
+  const tags = [...new Set((e.RepoTags ?? []).map((t) => familiarString(withDefaultTag(parseNormalizedReference(t)))))].filter((t) => !seen.tags.has(t));
   await deps.images.exclusive(async () => {
-    await deps.images.create(configBody, chains, size, lease);
-    for (const t of e.RepoTags ?? []) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
+    if (!again) await deps.images.create(configBody, chains, size, lease);
+    for (const t of tags) await deps.images.tag(withDefaultTag(parseNormalizedReference(t)), id);
   });
-  const tags = e.RepoTags ?? [];
-  if (tags.length === 0) progress({ stream: `Loaded image ID: ${id}\n` });
-  for (const t of tags) progress({ stream: `Loaded image: ${familiarString(withDefaultTag(parseNormalizedReference(t)))}\n` });
-  deps.emit("load", id, tags.length ? { name: tags[0] } : {});
+  if (tags.length === 0 && !again) progress({ stream: `Loaded image ID: ${id}\n` });
+  for (const t of tags) progress({ stream: `Loaded image: ${t}\n` }), seen.tags.add(t);
+  if (!again) deps.emit("load", id, tags.length ? { name: tags[0] } : {});
+  seen.ids.add(id);
 }
 
 /** manifest.json entries, or the same read from an OCI index (tags from its ref-name annotations). */
 async function archiveEntries(work: string): Promise<ArchiveEntry[]> {
   const manifestJson = await fs.readFile(path.join(work, "manifest.json"), "utf8").catch(() => undefined);
-  if (manifestJson !== undefined) return JSON.parse(manifestJson) as ArchiveEntry[];
+  if (manifestJson !== undefined) {
+    try {
+      const entries = JSON.parse(manifestJson) as unknown;
+      if (Array.isArray(entries)) return entries as ArchiveEntry[];
+    } catch {
+      /* reported below */
+    }
+    throw new InvalidArgumentError("invalid archive: manifest.json is not a JSON list of images");
+  }
   const indexJson = await fs.readFile(path.join(work, "index.json"), "utf8").catch(() => undefined);
   if (indexJson === undefined) throw new InvalidArgumentError("invalid archive: neither manifest.json nor index.json found");
   const index = JSON.parse(indexJson) as { manifests: { digest: string; annotations?: Record<string, string> }[] };

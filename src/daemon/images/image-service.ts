@@ -7,7 +7,7 @@ import { ImageStore } from "../../image/image-store.js";
 import { importImage } from "../../image/import.js";
 import { topChainId } from "../../image/image-record.js";
 import {
-  familiarString, parseNormalizedReference, validateTag, withDefaultTag, type Reference,
+  familiarName, familiarString, parseNormalizedReference, validateTag, withDefaultTag, type Reference,
 } from "../../image/reference.js";
 import type { ImageServiceContext } from "./context.js";
 import { LayerBlobIndex } from "../../image/layer-blobs.js";
@@ -119,9 +119,10 @@ export class ImageService {
 
   /** `docker tag SOURCE TARGET`: repo (+ optional tag, default latest) now names the image. */
   tag(name: string, repo: string, tag?: string): Promise<void> {
+    // The new name is checked first: an invalid one is a 400 whether or not the image exists.
+    const ref = targetReference(repo, tag);
     return this.images.exclusive(async () => {
       const { record } = await this.images.resolve(name);
-      const ref = targetReference(repo, tag);
       await this.images.tag(ref, record.id);
       this.ctx.emit("tag", record.id, { name: familiarString(ref) });
     });
@@ -252,6 +253,7 @@ export class ImageService {
 /** A tag target from `repo` and optional `tag` ("repo:tag" in repo alone also works, as the CLI sends it). */
 function targetReference(repo: string, tag?: string): Reference {
   let ref = parseNormalizedReference(repo);
+  if (familiarName(ref) === "sha256") throw new InvalidArgumentError("refusing to create an ambiguous tag using digest algorithm as name");
   if (ref.digest !== undefined) throw new InvalidArgumentError("refusing to create a tag with a digest reference");
   if (tag) {
     validateTag(tag);
@@ -260,9 +262,10 @@ function targetReference(repo: string, tag?: string): Reference {
   return withDefaultTag(ref);
 }
 
-function parsePlatform(platform: string | undefined): { os?: string; architecture?: string } {
+/** `import --platform`: recorded in the image config (an empty platform means the host's). */
+function parsePlatform(platform: string | undefined): { os?: string; architecture?: string; variant?: string } {
   if (!platform) return {};
-  const [os, architecture] = platform.split("/");
-  if (os !== "linux") throw new InvalidArgumentError(`"${platform}": operating system is not supported`);
-  return architecture ? { os, architecture } : { os };
+  const p = parsePlatformString(platform);
+  // The host's arm64 variant is implied, not recorded (dockerd records none for an import).
+  return { os: p.os, architecture: p.architecture, ...(p.variant && p.architecture !== "arm64" ? { variant: p.variant } : {}) };
 }

@@ -56,7 +56,8 @@ interface Delivery {
 export class ContainerLogging implements ContainerExtension {
   readonly name = "logging";
   private readonly deliveries = new Map<string, Delivery>();
-  private readonly dropTotals = new Map<string, number>();
+  /** Counts that outlive a container's forwarder (dropped, failures; delivered of finished forwarders). */
+  private readonly totals = new Map<string, { driver: string; delivered: number; dropped: number; failures: number }>();
   /** Every drop, for the metrics counter: (container, driver, count). */
   onDropped?: (c: ContainerRecord, driver: string, n: number) => void;
 
@@ -142,11 +143,12 @@ export class ContainerLogging implements ContainerExtension {
       retry: retryPolicy(info),
       onDropped: (n, why) => {
         delivery.dropped += n;
-        this.dropTotals.set(c.id, (this.dropTotals.get(c.id) ?? 0) + n);
+        this.total(c.id, p.driver).dropped += n;
         this.onDropped?.(c, p.driver, n);
         if (why !== "buffer full") log.warn("log driver dropped messages", { id: short, driver: p.driver, count: n, reason: why });
       },
       onError: (err, failures) => {
+        this.total(c.id, p.driver).failures++;
         if (failures === 1 || Date.now() - lastErrorLog > 60_000) {
           lastErrorLog = Date.now();
           log.warn("log driver cannot deliver, retrying", { id: short, driver: p.driver, error: err.message, failures });
@@ -156,10 +158,17 @@ export class ContainerLogging implements ContainerExtension {
     this.deliveries.set(c.id, delivery);
     await delivery.forwarder.start();
     void delivery.forwarder.done().then(() => {
+      this.total(c.id, p.driver).delivered += delivery.forwarder.delivered;
       if (this.deliveries.get(c.id) === delivery) this.deliveries.delete(c.id);
       delivery.conn?.close();
     });
     return delivery;
+  }
+
+  private total(id: string, driver: string) {
+    let t = this.totals.get(id);
+    if (!t) this.totals.set(id, (t = { driver, delivered: 0, dropped: 0, failures: 0 }));
+    return t;
   }
 
   /** Blocking delivery: connect to the monitor to tell it what is delivered. */
@@ -203,9 +212,9 @@ export class ContainerLogging implements ContainerExtension {
   async removed(c: ContainerRecord): Promise<void> {
     const d = this.deliveries.get(c.id);
     this.deliveries.delete(c.id);
-    this.dropTotals.delete(c.id);
     d?.conn?.close();
     await d?.forwarder.stop();
+    this.totals.delete(c.id);
   }
 
   /** Daemon shutdown: stop delivering (the cursors are saved; a restarted daemon resumes). */
@@ -217,8 +226,15 @@ export class ContainerLogging implements ContainerExtension {
     this.deliveries.clear();
   }
 
-  /** Messages dropped per container since the daemon started. */
-  dropped(id: string): number {
-    return this.dropTotals.get(id) ?? 0;
+  /** Per container since the daemon started: delivered, dropped and failed deliveries of its remote driver. */
+  deliveryStats(): Array<{ id: string; driver: string; delivered: number; dropped: number; failures: number }> {
+    const out = new Map<string, { id: string; driver: string; delivered: number; dropped: number; failures: number }>();
+    for (const [id, t] of this.totals) out.set(id, { id, ...t });
+    for (const [id, d] of this.deliveries) {
+      const t = out.get(id) ?? { id, driver: d.driver, delivered: 0, dropped: 0, failures: 0 };
+      t.delivered += d.forwarder.delivered;
+      out.set(id, t);
+    }
+    return [...out.values()];
   }
 }

@@ -16,9 +16,9 @@ function endpointSettings(cfg: EndpointConfig, ep: EndpointRecord | undefined, n
     Gateway: ep?.gateway ?? "",
     IPAddress: ep?.ip ?? "",
     IPPrefixLen: ep?.prefix ?? 0,
-    IPv6Gateway: "",
-    GlobalIPv6Address: "",
-    GlobalIPv6PrefixLen: 0,
+    IPv6Gateway: ep?.gateway6 ?? "",
+    GlobalIPv6Address: ep?.ip6 ?? "",
+    GlobalIPv6PrefixLen: ep?.prefix6 ?? 0,
     DNSNames: ep?.dnsNames.length ? ep.dnsNames : null,
   };
 }
@@ -65,11 +65,11 @@ export function containerNetworkSettings(c: ContainerRecord, store: NetworkStore
     SecondaryIPv6Addresses: null,
     EndpointID: onBridge("EndpointID", ""),
     Gateway: onBridge("Gateway", ""),
-    GlobalIPv6Address: "",
-    GlobalIPv6PrefixLen: 0,
+    GlobalIPv6Address: onBridge("GlobalIPv6Address", ""),
+    GlobalIPv6PrefixLen: onBridge("GlobalIPv6PrefixLen", 0),
     IPAddress: onBridge("IPAddress", ""),
     IPPrefixLen: onBridge("IPPrefixLen", 0),
-    IPv6Gateway: "",
+    IPv6Gateway: onBridge("IPv6Gateway", ""),
     MacAddress: onBridge("MacAddress", ""),
     Networks: networks,
   };

@@ -7,8 +7,10 @@ import { plugVeth, unplugVeth } from "../../network/veth.js";
 import type { RunningProxy } from "../../network/port-proxy.js";
 import type { ContainerRecord } from "../containers/types.js";
 import type { NetworkService } from "./network-service.js";
-import { hasIpv6 } from "./network-service.js";
+import { hasIpv6, ipv6Config } from "./network-service.js";
+import { allocateIp6, bigToIp6, canonicalIp6, contains6, ip6ToBig, parseCidr6 } from "../../network/ipam6.js";
 import { publishPorts, reopenProxies, wantedBindings } from "./publish.js";
+import { parseLinks } from "./links.js";
 import type { EndpointConfig, EndpointRecord, NetworkRecord, SandboxRecord } from "./types.js";
 
 export interface ContainerLookup {
@@ -105,6 +107,7 @@ export class Endpoints {
       if (ip === undefined) throw new ConflictError(`no available IPv4 addresses on this network's address pools: ${net.Name} (${net.Id})`);
       this.lastIp.set(net.Id, ip);
     }
+    const v6 = this.allocateIp6(net, cfg);
     const user = !net.predefined;
     const shortId = c.id.slice(0, 12);
     const aliases = [...(cfg.Aliases ?? [])];
@@ -117,6 +120,7 @@ export class Endpoints {
       prefix: subnet.prefix,
       gateway: ipam.Gateway,
       mac: cfg.MacAddress || macForIp(ip),
+      ...(v6 ? { ip6: v6.ip, prefix6: v6.prefix, gateway6: v6.gateway } : {}),
       aliases,
       dnsNames: user ? [c.name.slice(1), ...aliases, shortId] : [],
     };
@@ -131,10 +135,36 @@ export class Endpoints {
       mac: ep.mac,
       gateway: sb.endpoints.length === 1 && !net.Internal ? ep.gateway : undefined,
       dnsVia: sb.endpoints.length === 1 && usesEmbeddedDns(net, this.cfg.iptables) ? ep.gateway : undefined,
+      ip6Cidr: ep.ip6 ? `${ep.ip6}/${ep.prefix6}` : undefined,
+      gateway6: sb.endpoints.length === 1 && !net.Internal ? ep.gateway6 : undefined,
       mtu: Number(net.Options["com.docker.network.driver.mtu"]) || undefined,
       hairpin: !this.cfg.userlandProxy,
     });
     return ep;
+  }
+
+  /** The endpoint's IPv6 address on a network with IPv6: the one asked for (`--ip6`), else the next free one. */
+  private allocateIp6(net: NetworkRecord, cfg: EndpointConfig): { ip: string; prefix: number; gateway: string } | undefined {
+    const want = cfg.IPAMConfig?.IPv6Address;
+    const pool = ipv6Config(net);
+    if (!pool) {
+      if (want) throw new InvalidArgumentError(`network ${net.Name} has no IPv6: create it with --ipv6 to use --ip6`);
+      return undefined;
+    }
+    const subnet = parseCidr6(pool.Subnet);
+    const used = new Set<string>([canonicalIp6(pool.Gateway)]);
+    for (const s of this.store.allSandboxes()) for (const e of s.endpoints) if (e.networkId === net.Id && e.ip6) used.add(e.ip6);
+    let ip: string;
+    if (want) {
+      ip = canonicalIp6(want);
+      if (!contains6(subnet, ip6ToBig(ip))) throw new InvalidArgumentError(`no configured subnet or ip-range contain the IP address ${want}`);
+      if (used.has(ip)) throw new ConflictError("Address already in use");
+    } else {
+      const got = allocateIp6(subnet, used, pool.IPRange ? parseCidr6(pool.IPRange) : undefined);
+      if (got === undefined) throw new ConflictError(`no available IPv6 addresses on this network's address pools: ${net.Name} (${net.Id})`);
+      ip = bigToIp6(got);
+    }
+    return { ip, prefix: subnet.prefix, gateway: pool.Gateway };
   }
 
   /** Remove everything of a container's sandbox; idempotent. */
@@ -172,7 +202,7 @@ export class Endpoints {
     if (net.Driver !== "bridge") throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
     const eps = endpointsConfig(c);
     if (Object.entries(eps).some(([n, e]) => n === net.Name || e.NetworkID === net.Id)) throw new ForbiddenError(`endpoint with name ${c.name.slice(1)} already exists in network ${net.Name}`);
-    if (cfg.IPAMConfig?.IPv4Address && net.predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
+    if ((cfg.IPAMConfig?.IPv4Address || cfg.IPAMConfig?.IPv6Address) && net.predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
     const sb = this.store.sandbox(c.id);
     if (sb) await this.plug(c, sb, net, cfg);
     eps[net.Name] = { ...cfg, NetworkID: net.Id };
@@ -210,7 +240,19 @@ export class Endpoints {
     const v4 = new Set<string>();
     const v6 = new Set<string>();
     let found = false;
+    // On a user-defined network a legacy link's alias is a name only its parent resolves.
+    const client = this.sandboxOfIp(networkId, clientIp);
+    const link = parseLinks(client && this.containers.find(client.containerId)?.hostConfig.Links).find((l) => l.alias.toLowerCase() === want);
+    const linked = link && this.containers.find(link.child);
     for (const net of this.networksSeenFrom(networkId, clientIp)) {
+      if (linked) {
+        for (const e of this.store.sandbox(linked.id)?.endpoints ?? []) {
+          if (e.networkId !== net.Id) continue;
+          found = true;
+          v4.add(e.ip);
+          if (e.ip6) v6.add(e.ip6);
+        }
+      }
       const suffix = `.${net.Name.toLowerCase()}`;
       for (const sb of this.store.allSandboxes()) {
         for (const e of sb.endpoints) {

@@ -70,7 +70,7 @@ export class Networking {
     for (const sb of this.service.store.allSandboxes()) {
       const ep = sb.endpoints.find((e) => e.networkId === networkId);
       if (!ep) continue;
-      out[sb.containerId] = { Name: this.containers.find(sb.containerId)?.name.slice(1) ?? "", EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: `${ep.ip}/${ep.prefix}`, IPv6Address: "" };
+      out[sb.containerId] = { Name: this.containers.find(sb.containerId)?.name.slice(1) ?? "", EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: `${ep.ip}/${ep.prefix}`, IPv6Address: ep.ip6 ? `${ep.ip6}/${ep.prefix6}` : "" };
     }
     return out;
   }
@@ -82,8 +82,8 @@ export class Networking {
   inspect(ref: string) {
     return this.service.inspect(ref);
   }
-  create(req: NetworkCreateRequest) {
-    return this.service.create(req);
+  create(req: NetworkCreateRequest, opts: { allowDuplicate?: boolean } = {}) {
+    return this.service.create(req, opts);
   }
   remove(ref: string) {
     return this.service.remove(ref);

@@ -1,5 +1,7 @@
 import { promises as fs } from "node:fs";
-import { ForbiddenError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { isRunning } from "../containers/state.js";
+import { formatLink, linkEnv, parseLinks } from "./links.js";
 import type { SpecInput } from "../../runtime/spec/index.js";
 import type { ContainerExtension } from "../containers/extensions.js";
 import { etcFilePaths, type EtcContent } from "../containers/etc-files.js";
@@ -27,6 +29,7 @@ export class NetworkExtension implements ContainerExtension {
   async create(c: ContainerRecord): Promise<void> {
     const hc = c.hostConfig;
     const mode = hc.NetworkMode || "bridge";
+    this.validateLinks(c, mode);
     const asked = { ...((c as { networkingConfig?: Networking }).networkingConfig?.EndpointsConfig ?? {}) };
     if (mode === "bridge" && this.nets.bridgeDisabled) {
       // As dockerd with `-b none`: the default (and an explicit `bridge`) means no network but loopback.
@@ -68,13 +71,46 @@ export class NetworkExtension implements ContainerExtension {
       eps[n.Name] = { ...v, NetworkID: n.Id };
     }
     for (const [name, e] of Object.entries(eps)) {
-      const ipv4 = (e.IPAMConfig as { IPv4Address?: string } | undefined)?.IPv4Address;
-      if (ipv4 && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
+      const ipam = e.IPAMConfig as { IPv4Address?: string; IPv6Address?: string } | undefined;
+      if ((ipam?.IPv4Address || ipam?.IPv6Address) && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("user specified IP address is supported on user defined networks only");
       const aliases = e.Aliases as string[] | undefined;
       if (aliases?.length && this.nets.store.getNetwork(name).predefined) throw new InvalidArgumentError("network-scoped alias is supported only for containers in user defined networks");
     }
     if (c.config.MacAddress && !eps[primary.Name].MacAddress) eps[primary.Name].MacAddress = c.config.MacAddress;
     setEndpointsConfig(c, eps);
+  }
+
+  /** `--link`: the children exist and share a network mode that allows links; stored as dockerd does ("/child:/parent/alias"). */
+  private validateLinks(c: ContainerRecord, mode: string): void {
+    const links = parseLinks(c.hostConfig.Links);
+    if (!links.length) return;
+    if (mode === "host") throw new InvalidArgumentError("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+    if (mode.startsWith("container:")) throw new InvalidArgumentError("conflicting options: container type network can't be used with links. This would result in undefined behavior");
+    c.hostConfig.Links = links.map((l) => {
+      const child = this.containers.find(l.child);
+      if (!child) throw new InvalidArgumentError(`could not get container for ${l.child}: No such container: ${l.child}`);
+      if (child.hostConfig.NetworkMode === "host") throw new InvalidArgumentError("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+      return formatLink(child.name, c.name, l.alias);
+    });
+  }
+
+  /** Legacy links on the default bridge: the children's variables go into the environment; returns their /etc/hosts lines. */
+  private applyLinks(c: ContainerRecord, input: SpecInput, bridgeId: string): string {
+    const env: string[] = [];
+    let hosts = "";
+    for (const l of parseLinks(c.hostConfig.Links)) {
+      const child = this.containers.find(l.child);
+      const linkName = `${c.name}/${l.alias}`;
+      if (!child || !isRunning(child.state.status)) throw new ConflictError(`Cannot link to a non running container: /${l.child} AS ${linkName}`);
+      const ip = this.nets.store.sandbox(child.id)?.endpoints.find((e) => e.networkId === bridgeId)?.ip;
+      if (!ip) throw new ConflictError(`Cannot link to ${child.name}, as it does not belong to the default network`);
+      const childName = child.name.slice(1);
+      hosts += `${ip}\t${[l.alias, child.config.Hostname ?? child.id.slice(0, 12), ...(l.alias !== childName ? [childName] : [])].join(" ")}\n`;
+      env.push(...linkEnv(linkName, ip, child.config.Env ?? [], Object.keys(child.config.ExposedPorts ?? {})));
+    }
+    // The container's own variables win over the links', as in dockerd.
+    if (env.length) input.env = [...env, ...input.env];
+    return hosts;
   }
 
   async prepare(c: ContainerRecord, input: SpecInput, etc: EtcContent): Promise<void> {
@@ -99,12 +135,15 @@ export class NetworkExtension implements ContainerExtension {
       etc.resolvConf = await fs.readFile(theirs.resolvConf, "utf8").catch(() => etc.resolvConf);
       return;
     }
+    // Links are checked before anything is set up, so a refused start leaves nothing behind.
+    const bridge = this.nets.defaultBridge();
+    const linkHosts = mode === "bridge" && bridge ? this.applyLinks(c, input, bridge.Id) : "";
     const path = await this.eps.setup(c);
     input.network = { mode: "path", path };
     const sb = this.nets.store.sandbox(c.id)!;
     const primary = sb.endpoints[0];
     const net = primary && this.nets.store.findNetwork(primary.networkId);
-    etc.hosts = hostsFile(c, primary?.ip, gw);
+    etc.hosts = hostsFile(c, primary?.ip, gw, linkHosts);
     const daemonDns = this.nets.ctx.cfg.dns;
     if (usesEmbeddedDns(net, this.nets.ctx.cfg.iptables)) {
       etc.resolvConf = resolvConf(c, EMBEDDED_DNS_IP, daemonDns);

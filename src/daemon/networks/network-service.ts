@@ -5,14 +5,15 @@ import { newId } from "../../lib/ids.js";
 import { log } from "../../lib/log.js";
 import { matchLabels, parseTimestamp, validateFilterKeys, type Filters } from "../../lib/filters.js";
 import { contains, formatCidr, intToIp, ipToInt, overlaps, parseCidr, poolSubnets } from "../../network/ipam.js";
-import { chooseFreeSubnet, deleteLink, ensureBridge, bridgeAddress, withSubnetLock, bridgePorts } from "../../network/bridge.js";
-import { writeSysctl } from "../../network/host-net.js";
+import { chooseFreeSubnet, deleteLink, ensureBridge, ensureBridgeV6, bridgeAddress, withSubnetLock, bridgePorts } from "../../network/bridge.js";
+import { usedHostPrefixes6, writeSysctl } from "../../network/host-net.js";
+import { bigToIp6, canonicalIp6, contains6, formatCidr6, ip6ToBig, overlaps6, parseCidr6, pickUlaSubnet } from "../../network/ipam6.js";
 import { applyRuleset, deleteTable, type FirewallState } from "../../network/nat-rules.js";
 import { unplugVeth } from "../../network/veth.js";
 import { EmbeddedDns } from "../../network/dns-server.js";
 import { NetworkStore } from "./network-store.js";
 import { networkView } from "./network-views.js";
-import type { NetworkRecord } from "./types.js";
+import type { IpamConfig, NetworkRecord } from "./types.js";
 import type { NetworkContext, NetworkCreateRequest } from "./context.js";
 
 const PREDEFINED = ["bridge", "host", "none"];
@@ -41,6 +42,8 @@ export class NetworkService {
     for (const n of this.store.allNetworks()) {
       if (!n.bridge) continue;
       await ensureBridge(n.bridge, `${n.IPAM.Config[0].Gateway}/${parseCidr(n.IPAM.Config[0].Subnet).prefix}`, mtuOf(n));
+      const v6 = ipv6Config(n);
+      if (v6) await ensureBridgeV6(n.bridge, `${v6.Gateway}/${parseCidr6(v6.Subnet).prefix}`).catch((err) => log.warn("bridge IPv6 address", { bridge: n.bridge, error: String(err) }));
       if (cfg.iptables && !cfg.userlandProxy) await writeSysctl(`net.ipv4.conf.${n.bridge}.route_localnet`, "1").catch(() => undefined);
       for (const port of await bridgePorts(n.bridge)) if (!known.has(port)) await unplugVeth(port);
       if (!n.predefined) await this.startDns(n);
@@ -94,7 +97,26 @@ export class NetworkService {
   }
 
   private takenSubnets(): string[] {
-    return this.store.allNetworks().flatMap((n) => n.IPAM.Config.map((c) => c.Subnet));
+    return this.store.allNetworks().flatMap((n) => n.IPAM.Config.map((c) => c.Subnet)).filter((c) => !c.includes(":"));
+  }
+
+  /** The IPv6 pool of a new network: the one asked for, else a free unique local /64. Call under the subnet lock. */
+  private async ipv6Pool(want: Partial<IpamConfig> | undefined): Promise<IpamConfig> {
+    const networks6 = this.store.allNetworks().flatMap((n) => n.IPAM.Config.map((c) => c.Subnet)).filter((c) => c.includes(":")).map((c) => parseCidr6(c));
+    let subnet;
+    if (want?.Subnet) {
+      subnet = parseCidr6(want.Subnet, true);
+      if (networks6.some((t) => overlaps6(t, subnet!))) throw new ForbiddenError("invalid pool request: Pool overlaps with other one on this address space");
+    } else {
+      subnet = pickUlaSubnet(this.ctx.table, [...networks6, ...(await usedHostPrefixes6()).map((p) => parseCidr6(p))]);
+    }
+    const gateway = want?.Gateway ? canonicalIp6(want.Gateway) : bigToIp6(subnet.base + 1n);
+    if (!contains6(subnet, ip6ToBig(gateway))) throw new InvalidArgumentError(`invalid gateway ${gateway}: not in subnet ${formatCidr6(subnet)}`);
+    if (want?.IPRange) {
+      const r = parseCidr6(want.IPRange);
+      if (!contains6(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgumentError(`invalid ip-range ${want.IPRange}: not in subnet ${formatCidr6(subnet)}`);
+    }
+    return { Subnet: formatCidr6(subnet), Gateway: gateway, ...(want?.IPRange ? { IPRange: want.IPRange } : {}) };
   }
 
   /** The default `bridge` network; undefined with `--bridge none`. */
@@ -117,6 +139,7 @@ export class NetworkService {
         icc: n.Options["com.docker.network.bridge.enable_icc"] !== "false" && !(n.predefined && cfg.icc === false),
         masquerade: n.Options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
         dns: n.predefined ? undefined : n.IPAM.Config[0].Gateway,
+        subnet6: ipv6Config(n)?.Subnet,
       })),
       ports: [],
     };
@@ -147,17 +170,24 @@ export class NetworkService {
     }
   }
 
-  async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+  /** `allowDuplicate`: an old client (API < 1.44) without CheckDuplicate gets a second network of that name and a warning. */
+  async create(req: NetworkCreateRequest, how: { allowDuplicate?: boolean } = {}): Promise<{ Id: string; Warning: string }> {
     const name = req.Name;
     if (!name) throw new InvalidArgumentError("invalid name: name is required");
     if (PREDEFINED.includes(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network `);
-    if (this.store.allNetworks().some((n) => n.Name === name)) throw new ConflictError(`network with name ${name} already exists`);
+    const same = this.store.allNetworks().find((n) => n.Name === name);
+    if (same && !how.allowDuplicate) throw new ConflictError(`network with name ${name} already exists`);
+    const warning = same ? `Network with name ${name} (id : ${same.Id}) already exists` : "";
     const driver = req.Driver || "bridge";
     if (driver === "host" || driver === "null") throw new ForbiddenError(`only one instance of "${driver}" network is allowed`);
     if (driver !== "bridge") throw new NotFoundError(`plugin "${driver}" not found`);
-    if (req.EnableIPv6) throw new NotImplementedError("IPv6 networks are not supported by wharf yet");
-    const ipamIn = req.IPAM?.Config ?? [];
-    if (ipamIn.length > 1) throw new NotImplementedError("wharf supports one IPv4 subnet per network");
+    const ipamAll = req.IPAM?.Config ?? [];
+    const isV6 = (c: Partial<IpamConfig>) => [c.Subnet, c.Gateway, c.IPRange].some((v) => v?.includes(":"));
+    const ipamIn = ipamAll.filter((c) => !isV6(c));
+    const enableV6 = req.EnableIPv6 ?? req.Options?.["com.docker.network.enable_ipv6"] === "true";
+    // As dockerd: IPv6 pools are ignored unless the network has IPv6 enabled.
+    const ipam6In = enableV6 ? ipamAll.filter(isV6) : [];
+    if (ipamIn.length > 1 || ipam6In.length > 1) throw new NotImplementedError("wharf supports one IPv4 and one IPv6 subnet per network");
     const opts = { ...(req.Options ?? {}) };
     const n = blankNetwork(name, "bridge", false);
     n.Internal = !!req.Internal;
@@ -184,14 +214,18 @@ export class NetworkService {
         if (!contains(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgumentError(`invalid ip-range ${want.IPRange}: not in subnet ${formatCidr(subnet)}`);
       }
       n.IPAM.Config = [{ Subnet: formatCidr(subnet), Gateway: gateway, ...(want?.IPRange ? { IPRange: want.IPRange } : {}) }];
+      if (enableV6) n.IPAM.Config.push(await this.ipv6Pool(ipam6In[0]));
+      n.EnableIPv6 = enableV6;
       await ensureBridge(n.bridge!, `${gateway}/${subnet.prefix}`, mtuOf(n));
+      const v6 = ipv6Config(n);
+      if (v6) await ensureBridgeV6(n.bridge!, `${v6.Gateway}/${parseCidr6(v6.Subnet).prefix}`);
       await this.store.saveNetwork(n);
     });
     if (this.ctx.cfg.iptables && !this.ctx.cfg.userlandProxy) await writeSysctl(`net.ipv4.conf.${n.bridge}.route_localnet`, "1").catch(() => undefined);
     await this.refreshFirewall();
     await this.startDns(n);
     this.ctx.events.publish("network", "create", n.Id, { name: n.Name, type: "bridge" });
-    return { Id: n.Id, Warning: "" };
+    return { Id: n.Id, Warning: warning };
   }
 
   /**
@@ -300,6 +334,11 @@ export class NetworkService {
   static async purge(table: string): Promise<void> {
     await deleteTable(table);
   }
+}
+
+/** The network's IPv6 pool, when it has IPv6 enabled. */
+export function ipv6Config(n: NetworkRecord): IpamConfig | undefined {
+  return n.EnableIPv6 ? n.IPAM.Config.find((c) => c.Subnet.includes(":")) : undefined;
 }
 
 function mtuOf(n: NetworkRecord): number | undefined {

@@ -41,8 +41,9 @@ export class NetworkStore {
   findNetwork(ref: string): NetworkRecord | undefined {
     if (this.networks.has(ref)) return this.networks.get(ref);
     const all = this.allNetworks();
-    const byName = all.find((n) => n.Name === ref);
-    if (byName) return byName;
+    const byName = all.filter((n) => n.Name === ref);
+    if (byName.length > 1) throw new InvalidArgumentError(`network ${ref} is ambiguous (${byName.length} matches found on name)`);
+    if (byName.length) return byName[0];
     const byPrefix = all.filter((n) => n.Id.startsWith(ref));
     if (byPrefix.length > 1) throw new InvalidArgumentError(`network ${ref} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
     return byPrefix[0];

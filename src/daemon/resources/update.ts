@@ -8,9 +8,10 @@ import type { ContainerService } from "../containers/container-service.js";
 import { stateDir } from "../containers/start.js";
 import { isRunning } from "../containers/state.js";
 import type { RestartPolicy } from "../containers/types.js";
-import { cgroupSupport } from "./cgroup-paths.js";
+import { cgroupFile, cgroupSupport } from "./cgroup-paths.js";
 import { toOciResources, type DockerResources } from "./resource-spec.js";
 import { validateResources } from "./validate.js";
+import { validateRestartPolicy } from "../containers/validate-config.js";
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ export class ResourceUpdater {
     const c = this.svc.get(ref);
     const hc = c.hostConfig as DockerResources & typeof c.hostConfig;
     const warnings: string[] = [];
-    const next: DockerResources = { ...hc };
+    const next: DockerResources & { RestartPolicy?: RestartPolicy } = { ...hc };
     for (const k of UPDATABLE) {
       const v = body[k];
       if (v === undefined || v === null || v === 0 || v === "") continue;
@@ -46,17 +47,37 @@ export class ResourceUpdater {
     } catch (err) {
       throw new InvalidArgumentError(`Cannot update container ${c.id}: ${(err as Error).message}`);
     }
+    // PidsLimit is a pointer in dockerd: set (0 or negative: unlimited, shown as 0) or left alone.
+    if (typeof body.PidsLimit === "number") next.PidsLimit = body.PidsLimit > 0 ? body.PidsLimit : 0;
     if (body.RestartPolicy?.Name) {
+      validateRestartPolicy(body.RestartPolicy);
       if (c.hostConfig.AutoRemove && body.RestartPolicy.Name !== "no") {
         throw new InvalidArgumentError("Restart policy cannot be updated because AutoRemove is enabled for the container");
       }
-      c.hostConfig.RestartPolicy = { Name: body.RestartPolicy.Name, MaximumRetryCount: body.RestartPolicy.MaximumRetryCount ?? 0 };
+      // RestartCount is kept: the new MaximumRetryCount counts the restarts already made.
+      next.RestartPolicy = { Name: body.RestartPolicy.Name, MaximumRetryCount: body.RestartPolicy.MaximumRetryCount ?? 0 };
     }
-    if (isRunning(c.state.status)) await this.applyLive(c.id, c.runtime, toOciResources(next, support));
+    const live = toOciResources(next, support);
+    // PidsLimit 0 is "unlimited" in the record. The runtimes skip a limit of 0 and crun
+    // writes -1 literally (EINVAL), so an existing limit is lifted by writing "max" ourselves.
+    const liftPids = typeof body.PidsLimit === "number" && body.PidsLimit <= 0;
+    if (liftPids) delete live.pids;
+    // Only a live process has runtime state to update (a "restarting" container between runs has none).
+    if (isRunning(c.state.status) && c.state.pid > 0) {
+      await this.applyLive(c.id, c.runtime, live);
+      if (liftPids) await this.liftPidsLimit(c.id, host.cgroupVersion);
+    }
     Object.assign(c.hostConfig, next);
     await this.svc.deps.store.save(c);
     this.svc.deps.events.publish("container", "update", c.id, { ...(c.config.Labels ?? {}), image: c.image, name: c.name.slice(1) });
     return { Warnings: warnings };
+  }
+
+  private async liftPidsLimit(id: string, version: 1 | 2): Promise<void> {
+    const file = cgroupFile(version, "pids", `${this.svc.deps.cgroupParent.replace(/\/$/, "")}/${id}`, "pids.max");
+    await fs.writeFile(file, "max").catch((err: Error) => {
+      throw new WharfError(`Cannot update container ${id}: writing file \`pids.max\`: ${err.message}`);
+    });
   }
 
   private async applyLive(id: string, runtimeName: string, resources: object): Promise<void> {

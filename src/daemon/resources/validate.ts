@@ -31,6 +31,8 @@ export function validateResources(r: DockerResources, host: HostInfo, support: C
   if (mem !== 0 && mem < MIN_MEMORY) throw bad("Minimum memory limit allowed is 6MB");
   if (!update && swap > 0 && mem === 0) throw bad("You should always set the Memory limit when using Memoryswap limit, see usage");
   if (mem > 0 && swap > 0 && swap < mem) throw bad("Minimum memoryswap limit should be larger than memory limit, see usage");
+  // dockerd's fixMemorySwappiness: -1 (the docker CLI's default) means "not set".
+  if (r.MemorySwappiness === -1) r.MemorySwappiness = null;
   const sw = r.MemorySwappiness;
   if (sw !== undefined && sw !== null && sw !== -1 && (sw < 0 || sw > 100)) throw bad(`Invalid value: ${sw}, valid memory swappiness range is 0-100`);
   const res = r.MemoryReservation ?? 0;

@@ -23,7 +23,8 @@ export class VolumeService {
   }
 
   async create(o: CreateVolumeOptions): Promise<Volume> {
-    const { volume, created } = await this.store.create(o);
+    // Like dockerd, a volume created without a name is anonymous (so `volume prune` takes it by default).
+    const { volume, created } = await this.store.create(o.Name ? o : { ...o, anonymous: true });
     if (created) this.events.publish("volume", "create", volume.Name, { driver: volume.Driver });
     return volume;
   }

@@ -63,6 +63,10 @@ describe("attach, exec and logs streams on the wire", () => {
       assert.equal(r.headers["content-type"], type, version);
       assert.equal(demux(r.body).stdout, "ping\ndone\n");
     }
+    // docker's CloseWrite right after the upgrade, before the process runs (moby's TestExecWithCloseStdin).
+    const id = await execCreate({ Cmd: ["sh", "-c", "cat && echo closeIO"], AttachStdin: true, AttachStderr: false });
+    const r = await rawRequest(d.socket, "POST", `/v1.42/exec/${id}/start`, { body: { Detach: false, Tty: false }, upgrade: true, closeWrite: true });
+    assert.equal(demux(r.body).stdout, "closeIO\n");
   });
 
   test("attach without Upgrade made before start receives the output; the body ends when the container exits", async () => {

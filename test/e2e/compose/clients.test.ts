@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { startTestDaemon, run, WHARF, type TestDaemon } from "../../helpers/daemon.js";
-import { copyExample, expectOk, projectLeftovers, removeDir } from "./compose-helpers.js";
+import { copyExample, exampleFiles, expectOk, projectLeftovers, removeDir } from "./compose-helpers.js";
 
 // The same example app through two other clients against a wharf daemon:
 // the real docker CLI with wharf installed as its compose plugin, and
@@ -29,7 +29,7 @@ test("docker compose (wharf as the docker CLI plugin) runs the example app", asy
   assert.equal(meta.Vendor, "wharf");
   const dir = await copyExample();
   dirs.push(dir);
-  const dc = (args: string[]) => run("docker", ["compose", "-f", path.join(dir, "compose.yaml"), "-p", "viaplugin", ...args], { env: { ...d.env, ROCKETCHAT_PORT: "0" }, timeoutMs: 120_000 });
+  const dc = (args: string[]) => run("docker", ["compose", ...exampleFiles(dir), "-p", "viaplugin", ...args], { env: { ...d.env, ROCKETCHAT_PORT: "0" }, timeoutMs: 120_000 });
   assert.match(expectOk(await run("docker", ["compose", "version"], { env: d.env }), "version").stdout, /^Docker Compose version v2\.\d+\.\d+-wharf$/m);
   assert.match(expectOk(await dc(["config", "--services"]), "config").stdout, /^rocketchat$/m);
   expectOk(await dc(["up", "-d", "--wait"]), "docker compose up -d --wait");
@@ -47,7 +47,7 @@ test("docker-compose 1.29 runs the example app against a wharf daemon", async ()
   const dir = await copyExample();
   dirs.push(dir);
   const env = { ...d.env, ROCKETCHAT_PORT: "0", COMPOSE_DOCKER_CLI_BUILD: "0", DOCKER_BUILDKIT: "0" };
-  const dc = (args: string[]) => run("docker-compose", ["-f", path.join(dir, "compose.yaml"), "-p", "viav1", ...args], { env, timeoutMs: 180_000 });
+  const dc = (args: string[]) => run("docker-compose", [...exampleFiles(dir), "-p", "viav1", ...args], { env, timeoutMs: 180_000 });
   assert.match(expectOk(await dc(["config"]), "config").stdout, /rocketchat:/);
   expectOk(await dc(["build"]), "build");
   expectOk(await dc(["up", "-d"]), "docker-compose up -d");

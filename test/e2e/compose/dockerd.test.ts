@@ -2,10 +2,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { promises as fs, existsSync } from "node:fs";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { api, run, waitFor, BUSYBOX_TAR, WHARF } from "../../helpers/daemon.js";
-import { copyExample, expectOk, removeDir } from "./compose-helpers.js";
+import { copyExample, exampleFiles, expectOk, removeDir } from "./compose-helpers.js";
 
 // `wharf compose` reaches the engine only through the Engine API: the same
 // example app against Debian's dockerd 20.10, started privately here (own
@@ -57,7 +56,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (dir) await run(WHARF, ["compose", "-f", path.join(dir, "compose.yaml"), "-p", "ondockerd", "down", "-v", "-t", "1"], { env }).catch(() => undefined);
+  if (dir) await run(WHARF, ["compose", ...exampleFiles(dir), "-p", "ondockerd", "down", "-v", "-t", "1"], { env }).catch(() => undefined);
   if (dockerd && dockerd.exitCode === null) {
     const gone = new Promise((r) => dockerd!.once("exit", r));
     dockerd.kill("SIGTERM");
@@ -78,7 +77,7 @@ after(async () => {
 test("wharf compose runs the example app on dockerd 20.10", async (t) => {
   if (skipWhy) return t.skip(skipWhy);
   dir = await copyExample();
-  const c = (args: string[]) => run(WHARF, ["compose", "-f", path.join(dir!, "compose.yaml"), "-p", "ondockerd", ...args], { env: { ...env, ROCKETCHAT_PORT: "0" }, timeoutMs: 180_000 });
+  const c = (args: string[]) => run(WHARF, ["compose", ...exampleFiles(dir!), "-p", "ondockerd", ...args], { env: { ...env, ROCKETCHAT_PORT: "0" }, timeoutMs: 180_000 });
   expectOk(await c(["up", "-d", "--wait"]), "up -d --wait on dockerd");
   const ps = expectOk(await c(["ps", "--format", "{{.Name}} {{.State}}"]), "ps").stdout.trim().split("\n").sort();
   assert.deepEqual(ps, ["ondockerd-hubot-1 running", "ondockerd-mongo-1 running", "ondockerd-rocketchat-1 running"]);

@@ -1,6 +1,7 @@
 import type { Route, RequestContext } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ArchiveBackend } from "./backend.js";
+import { versionLessThan } from "../../version.js";
 
 const STAT_HEADER = "X-Docker-Container-Path-Stat";
 
@@ -45,6 +46,21 @@ export function archiveRoutes(b: ArchiveBackend): Route[] {
       path: "/containers/{id}/export",
       handler: async (ctx) => {
         await b.export(ctx.params.id!, () => ctx.stream(200, "application/x-tar"));
+      },
+    },
+    {
+      // Removed in API 1.24 (404 with an empty body, as dockerd); older clients POST {"Resource": path}.
+      method: "POST",
+      path: "/containers/{id}/copy",
+      handler: async (ctx) => {
+        if (!versionLessThan(ctx.apiVersion, "1.24")) return void (ctx.req.resume(), ctx.sendStatus(404));
+        const body = await ctx.json<{ Resource?: unknown } | null>({});
+        const resource = typeof body?.Resource === "string" ? body.Resource : "";
+        if (!resource) throw new InvalidArgumentError("Path cannot be empty");
+        await b.get(ctx.params.id!, resource, () => {
+          ctx.res!.writeHead(200, { "Content-Type": "application/x-tar" });
+          return ctx.res!;
+        });
       },
     },
     { method: "GET", path: "/containers/{id}/changes", handler: async (ctx) => ctx.sendJson(200, await b.changes(ctx.params.id!)) },

@@ -1,5 +1,6 @@
 import type { Route, RequestContext } from "../../router.js";
-import { errorMessage, InvalidArgumentError, NotImplementedError } from "../../../lib/errors.js";
+import { InvalidArgumentError, NotImplementedError } from "../../../lib/errors.js";
+import { publicErrorMessage } from "../../errors.js";
 import type { BuildOptions } from "../../../daemon/build/types.js";
 import type { BuildBackend } from "./backend.js";
 
@@ -23,14 +24,21 @@ export function buildRoutes(b: BuildBackend): Route[] {
   ];
 }
 
-function jsonParam<T>(ctx: RequestContext, name: string, dflt: T): T {
+/** A JSON map in the query (buildargs, labels): Go clients send `null` for a nil map. */
+function jsonMapParam<V>(ctx: RequestContext, name: string, valueOk: (v: unknown) => boolean): Record<string, V> {
   const v = ctx.str(name);
-  if (!v) return dflt;
+  if (!v) return {};
+  let parsed: unknown;
   try {
-    return JSON.parse(v) as T;
+    parsed = JSON.parse(v);
   } catch {
-    throw new InvalidArgumentError(`invalid ${name} parameter: ${v}`);
+    throw new InvalidArgumentError(`invalid ${name} parameter: ${v} is not valid JSON`);
   }
+  if (parsed === null) return {};
+  if (typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed as object).every(valueOk)) {
+    throw new InvalidArgumentError(`invalid ${name} parameter: expected a JSON object of strings, got ${v}`);
+  }
+  return parsed as Record<string, V>;
 }
 
 function buildOptions(ctx: RequestContext): BuildOptions {
@@ -46,8 +54,8 @@ function buildOptions(ctx: RequestContext): BuildOptions {
     quiet: ctx.bool("q"),
     rm: ctx.bool("rm", true),
     forceRm: ctx.bool("forcerm"),
-    buildArgs: jsonParam<Record<string, string | null>>(ctx, "buildargs", {}),
-    labels: jsonParam<Record<string, string>>(ctx, "labels", {}),
+    buildArgs: jsonMapParam<string | null>(ctx, "buildargs", (x) => x === null || typeof x === "string"),
+    labels: jsonMapParam<string>(ctx, "labels", (x) => typeof x === "string"),
     networkMode: ctx.str("networkmode") || undefined,
     extraHosts,
   };
@@ -70,7 +78,7 @@ async function imageBuild(b: BuildBackend, ctx: RequestContext): Promise<void> {
       ctx.req.resume();
       throw err;
     }
-    const message = errorMessage(err);
+    const message = publicErrorMessage(err, "POST /build");
     const code = (err as { code?: unknown }).code;
     const detail = typeof code === "number" ? { code, message } : { message };
     write({ errorDetail: detail, error: message });

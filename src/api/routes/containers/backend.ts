@@ -9,6 +9,8 @@ export interface ContainersBackend {
   kill(ref: string, signal?: string): Promise<void>;
   restart(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
   remove(ref: string, opts: { force?: boolean; volumes?: boolean }): Promise<void>;
+  /** DELETE /containers/{parent}/{alias}?link=1: forget a legacy link. */
+  removeLink(parent: string, alias: string): Promise<void>;
   rename(ref: string, name: string): Promise<void>;
   wait(ref: string, condition: "not-running" | "next-exit" | "removed", registered: () => void, aborted: Promise<void>): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
   list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }): Promise<unknown[]>;

@@ -1,8 +1,10 @@
 import type { Route, RequestContext } from "../../router.js";
-import { InvalidArgumentError } from "../../../lib/errors.js";
+import { ConflictError, InvalidArgumentError, NotFoundError } from "../../../lib/errors.js";
 import type { ContainersBackend } from "./backend.js";
+import type { ContainerCreateBody } from "../../types/engine-api.js";
 import { streamMediaType } from "../../media-types.js";
 import { versionLessThan } from "../../version.js";
+import { adaptCreateBody } from "./create-compat.js";
 
 /** Resolves when the client goes away; `dispose` removes the listener (keep-alive sockets serve many requests). */
 function clientGone(ctx: RequestContext): { closed: Promise<void>; dispose: () => void } {
@@ -24,6 +26,22 @@ function stopOpts(ctx: RequestContext) {
   return { signal: ctx.str("signal") || undefined, timeout };
 }
 
+/**
+ * Start took a HostConfig body below API 1.24 (read and checked, then ignored:
+ * the create-time HostConfig wins); from 1.24 a body is refused, as dockerd does
+ * for anything longer than an empty object.
+ */
+async function startBody(ctx: RequestContext): Promise<void> {
+  const len = ctx.req.headers["content-length"];
+  const chunked = len === undefined && ctx.req.headers["transfer-encoding"] !== undefined;
+  if (!(Number(len) > 7 || chunked)) return void ctx.req.resume();
+  if (!versionLessThan(ctx.apiVersion, "1.24")) {
+    ctx.req.resume();
+    throw new InvalidArgumentError("starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24");
+  }
+  await ctx.json<unknown>({});
+}
+
 /** Container routes: decode the request, call one backend method, encode the answer. */
 export function containerRoutes(b: ContainersBackend): Route[] {
   return [
@@ -31,16 +49,12 @@ export function containerRoutes(b: ContainersBackend): Route[] {
     {
       method: "POST",
       path: "/containers/create",
-      handler: async (ctx) => {
-        const body = await ctx.json<{ HostConfig?: { ConsoleSize?: unknown } | null } | null>();
-        // dockerd ignores ConsoleSize from clients older than API 1.42.
-        if (body?.HostConfig && typeof body.HostConfig === "object" && versionLessThan(ctx.apiVersion, "1.42")) delete body.HostConfig.ConsoleSize;
-        ctx.sendJson(201, await b.create(body, ctx.str("name")));
-      },
+      // Below API 1.42 dockerd ignores ConsoleSize (adaptCreateBody drops it, with the other version rules).
+      handler: async (ctx) => ctx.sendJson(201, await b.create(adaptCreateBody(ctx.apiVersion, await ctx.body<ContainerCreateBody>("ContainerCreate")), ctx.str("name"))),
     },
     { method: "POST", path: "/containers/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
     { method: "GET", path: "/containers/{id}/json", handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id, ctx.bool("size"))) },
-    { method: "POST", path: "/containers/{id}/start", handler: async (ctx) => (await b.start(ctx.params.id), ctx.sendStatus(204)) },
+    { method: "POST", path: "/containers/{id}/start", handler: async (ctx) => (await startBody(ctx), await b.start(ctx.params.id), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/stop", handler: async (ctx) => (await b.stop(ctx.params.id, stopOpts(ctx)), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/restart", handler: async (ctx) => (await b.restart(ctx.params.id, stopOpts(ctx)), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/kill", handler: async (ctx) => (await b.kill(ctx.params.id, ctx.str("signal") || undefined), ctx.sendStatus(204)) },
@@ -50,9 +64,23 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       handler: async (ctx) => (await b.rename(ctx.params.id, ctx.str("name") ?? ""), ctx.sendStatus(204)),
     },
     {
+      // A legacy link's name, /<parent>/<alias>: only `link=1` removes it (docker rm --link).
+      method: "DELETE",
+      path: "/containers/{parent}/{alias}",
+      handler: async (ctx) => {
+        if (!ctx.bool("link")) throw new NotFoundError(`No such container: ${ctx.params.parent}/${ctx.params.alias}`);
+        await b.removeLink(ctx.params.parent, ctx.params.alias);
+        ctx.sendStatus(204);
+      },
+    },
+    {
       method: "DELETE",
       path: "/containers/{id}",
-      handler: async (ctx) => (await b.remove(ctx.params.id, { force: ctx.bool("force"), volumes: ctx.bool("v") }), ctx.sendStatus(204)),
+      handler: async (ctx) => {
+        if (ctx.bool("link")) throw new ConflictError("Conflict, cannot remove the default link name of the container");
+        await b.remove(ctx.params.id, { force: ctx.bool("force"), volumes: ctx.bool("v") });
+        ctx.sendStatus(204);
+      },
     },
     { method: "POST", path: "/containers/{id}/pause", handler: async (ctx) => (await b.pause(ctx.params.id), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/unpause", handler: async (ctx) => (await b.unpause(ctx.params.id), ctx.sendStatus(204)) },

@@ -2,6 +2,7 @@ import { stdcopyFrame } from "../../../lib/stdcopy.js";
 import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { ExecBackend } from "./backend.js";
+import type { ContainerExecBody, ExecStartBody } from "../../types/engine-api.js";
 import { streamMediaType } from "../../media-types.js";
 import { versionLessThan } from "../../version.js";
 
@@ -26,9 +27,9 @@ export function execRoutes(b: ExecBackend): Route[] {
       method: "POST",
       path: "/containers/{id}/exec",
       handler: async (ctx) => {
-        const body = await ctx.json<Record<string, unknown> | null>();
+        const body = await ctx.body<ContainerExecBody>("ContainerExec", {});
         // ConsoleSize exists from API 1.42 on; older clients' values are ignored, as by dockerd.
-        if (body && typeof body === "object" && versionLessThan(ctx.apiVersion, "1.42")) delete body.ConsoleSize;
+        if (versionLessThan(ctx.apiVersion, "1.42")) delete body.ConsoleSize;
         ctx.sendJson(201, await b.create(ctx.params.id, body));
       },
     },
@@ -36,7 +37,7 @@ export function execRoutes(b: ExecBackend): Route[] {
       method: "POST",
       path: "/exec/{id}/start",
       handler: async (ctx) => {
-        const body = (await ctx.json<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: unknown } | null>({})) ?? {};
+        const body = await ctx.body<ExecStartBody>("ExecStart", {});
         b.check(ctx.params.id);
         const consoleSize = body.Tty && !versionLessThan(ctx.apiVersion, "1.42") ? consoleSizeOf(body.ConsoleSize) : undefined;
         if (body.Detach) {

@@ -12,7 +12,7 @@ export function commitRoutes(b: CommitBackend): Route[] {
     method: "POST",
     path: "/commit",
     handler: async (ctx) => {
-      const config = await ctx.json<ImageConfig>({});
+      const config = await ctx.body<ImageConfig>("ImageCommit", {});
       const id = await b.commit({
         container: ctx.str("container") ?? "",
         repo: ctx.str("repo") || undefined,

@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../router.js";
-import { errorMessage, NotImplementedError } from "../../../lib/errors.js";
+import { NotImplementedError } from "../../../lib/errors.js";
+import { publicErrorMessage } from "../../errors.js";
 import type { ImageBackend } from "./backend.js";
 
 /**
@@ -53,6 +54,6 @@ export async function imageCreate(b: ImageBackend, ctx: RequestContext): Promise
 }
 
 function writeStreamError(res: NodeJS.WritableStream, err: unknown): void {
-  const message = errorMessage(err);
+  const message = publicErrorMessage(err, "the progress stream");
   res.write(JSON.stringify({ errorDetail: { message }, error: message }) + "\r\n");
 }

@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../router.js";
-import { errorMessage } from "../../../lib/errors.js";
+import { publicErrorMessage } from "../../errors.js";
 import { decodeRegistryAuth } from "../../../daemon/images/registry-auth.js";
 import type { ImageBackend } from "./backend.js";
 
@@ -18,7 +18,7 @@ export async function progressStream(ctx: RequestContext, work: (progress: (m: R
     await work(progress);
   } catch (err) {
     if (!res) throw err;
-    const message = errorMessage(err);
+    const message = publicErrorMessage(err, "the progress stream");
     res.write(JSON.stringify({ errorDetail: { message }, error: message }) + "\r\n");
   }
   res?.end();

@@ -1,6 +1,8 @@
 import type { Route } from "../../router.js";
 import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { NetworksBackend } from "./backend.js";
+import type { NetworkConnectBody, NetworkCreateBody, NetworkDisconnectBody } from "../../types/engine-api.js";
+import { versionLessThan } from "../../version.js";
 
 /** /networks: thin handlers over the networking backend. */
 export function networkRoutes(b: NetworksBackend): Route[] {
@@ -11,9 +13,10 @@ export function networkRoutes(b: NetworksBackend): Route[] {
       method: "POST",
       path: "/networks/create",
       handler: async (ctx) => {
-        const body = await ctx.json<{ Name: string }>();
-        if (!body || typeof body !== "object") throw new InvalidArgumentError("invalid network config");
-        ctx.sendJson(201, await b.create(body));
+        const body = await ctx.body<NetworkCreateBody>("NetworkCreate", { Name: "" });
+        // Before API 1.44 a second network of the same name was created (with a warning) unless CheckDuplicate; since, never.
+        const allowDuplicate = versionLessThan(ctx.apiVersion, "1.44") && !(body as { CheckDuplicate?: boolean }).CheckDuplicate;
+        ctx.sendJson(201, await b.create(body, { allowDuplicate }));
       },
     },
     {
@@ -29,7 +32,7 @@ export function networkRoutes(b: NetworksBackend): Route[] {
       method: "POST",
       path: "/networks/{id}/connect",
       handler: async (ctx) => {
-        const body = await ctx.json<{ Container?: string; EndpointConfig?: Record<string, unknown> }>({});
+        const body = await ctx.body<NetworkConnectBody>("NetworkConnect", {});
         if (!body.Container) throw new InvalidArgumentError("container is required");
         await b.connect(ctx.params.id, body.Container, body.EndpointConfig ?? {});
         ctx.sendStatus(200);
@@ -39,7 +42,7 @@ export function networkRoutes(b: NetworksBackend): Route[] {
       method: "POST",
       path: "/networks/{id}/disconnect",
       handler: async (ctx) => {
-        const body = await ctx.json<{ Container?: string; Force?: boolean }>({});
+        const body = await ctx.body<NetworkDisconnectBody>("NetworkDisconnect", {});
         if (!body.Container) throw new InvalidArgumentError("container is required");
         await b.disconnect(ctx.params.id, body.Container, !!body.Force);
         ctx.sendStatus(200);

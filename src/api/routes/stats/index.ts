@@ -1,5 +1,7 @@
 import type { Route, RequestContext } from "../../router.js";
 import type { StatsBackend } from "./backend.js";
+import type { ContainerUpdateBody } from "../../types/engine-api.js";
+import { versionLessThan } from "../../version.js";
 
 function closedPromise(ctx: RequestContext): Promise<void> {
   const sock = ctx.req.socket;
@@ -21,6 +23,16 @@ export function statsRoutes(b: StatsBackend): Route[] {
         await b.stats(ctx.params.id!, { stream: ctx.bool("stream", true), oneShot: ctx.bool("one-shot") }, res, closedPromise(ctx));
       },
     },
-    { method: "POST", path: "/containers/{id}/update", handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, await ctx.json<unknown>({}))) },
+    {
+      method: "POST",
+      path: "/containers/{id}/update",
+      handler: async (ctx) => {
+        const body = await ctx.body<ContainerUpdateBody>("ContainerUpdate", {});
+        // PidsLimit came with API 1.40; KernelMemory went with 1.42.
+        if (versionLessThan(ctx.apiVersion, "1.40")) delete body.PidsLimit;
+        if (!versionLessThan(ctx.apiVersion, "1.42")) delete (body as Record<string, unknown>).KernelMemory;
+        ctx.sendJson(200, await b.update(ctx.params.id!, body));
+      },
+    },
   ];
 }

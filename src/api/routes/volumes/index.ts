@@ -1,6 +1,6 @@
 import type { Route } from "../../router.js";
-import { InvalidArgumentError } from "../../../lib/errors.js";
 import type { VolumesBackend } from "./backend.js";
+import type { VolumeCreateOptions } from "../../types/engine-api.js";
 
 /** Volume routes (VolumeCreate, VolumeList, VolumeInspect, VolumeDelete, VolumePrune). */
 export function volumeRoutes(b: VolumesBackend): Route[] {
@@ -10,8 +10,7 @@ export function volumeRoutes(b: VolumesBackend): Route[] {
       method: "POST",
       path: "/volumes/create",
       handler: async (ctx) => {
-        const body = await ctx.json<Record<string, unknown>>({});
-        if (typeof body !== "object" || body === null) throw new InvalidArgumentError("invalid volume create body");
+        const body = await ctx.body<VolumeCreateOptions>("VolumeCreate", {});
         ctx.sendJson(201, await b.create(body as never));
       },
     },

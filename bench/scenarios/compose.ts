@@ -1,0 +1,65 @@
+// `compose up -d` and `compose down` of the checked-in example app (examples/rocketchat):
+// wharf compose on wharf, docker-compose 1.29 on dockerd, podman-compose on Podman.
+// Images are built once in prepare, so the rows measure convergence: networks, volume,
+// four containers, the healthy/completed waits, and the teardown.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { BASE, REPO } from "../engines/paths.js";
+import type { Engine } from "../engines/engine.js";
+import type { WharfEngine } from "../engines/wharf.js";
+import { must, runCmd, type Cmd } from "../lib/proc.js";
+import { Unsupported, type Scenario } from "./scenario.js";
+
+const PROJECT = "wbrc";
+
+function dirOf(e: Engine): string {
+  return path.join(BASE, `compose-${e.name}`, "rocketchat");
+}
+
+// Each engine's project network gets a subnet of its own: the shared machine's default pools can run out.
+const SUBNET: Record<string, string> = { wharf: "10.253.1.0/24", dockerd: "10.253.2.0/24", podman: "10.253.3.0/24" };
+
+function compose(e: Engine, args: string[]): Cmd {
+  const files = ["-f", path.join(dirOf(e), "compose.yaml"), "-f", path.join(dirOf(e), "bench-network.yaml")];
+  const base = e.cli([]);
+  const env = { ...base.env, ROCKETCHAT_PORT: "0" };
+  if (e.name === "wharf") {
+    const own = (e as WharfEngine).ownCli(["compose", ...files, "-p", PROJECT, ...args]);
+    return { ...own, env: { ...own.env, ...env } };
+  }
+  if (e.name === "dockerd") return { cmd: "docker-compose", args: [...files, "-p", PROJECT, ...args], env: { ...env, COMPOSE_DOCKER_CLI_BUILD: "0", DOCKER_BUILDKIT: "0" } };
+  return { cmd: "podman-compose", args: ["--podman-args", base.args.join(" "), ...files, "-p", PROJECT, ...args], env };
+}
+
+export function composeScenario(): Scenario {
+  return {
+    id: "compose",
+    rows: [
+      { id: "compose-up", title: "compose up -d of the example app (wharf compose; docker-compose 1.29; podman-compose)", unit: "ms", target: { op: "<=", value: 1500 } },
+      { id: "compose-down", title: "compose down of the example app", unit: "ms" },
+    ],
+    rounds: 5,
+    budgetMs: 150_000,
+    async prepare(e) {
+      const tool = e.name === "dockerd" ? "docker-compose" : e.name === "podman" ? "podman-compose" : undefined;
+      if (tool && (await runCmd({ cmd: "sh", args: ["-c", `command -v ${tool}`] })).code !== 0) throw new Unsupported(`${tool} is not installed`);
+      await fs.rm(path.dirname(dirOf(e)), { recursive: true, force: true });
+      await fs.mkdir(path.dirname(dirOf(e)), { recursive: true });
+      await fs.cp(path.join(REPO, "examples", "rocketchat"), dirOf(e), { recursive: true });
+      await fs.writeFile(path.join(dirOf(e), "bench-network.yaml"), `networks:\n  botnet:\n    ipam:\n      config:\n        - subnet: ${SUBNET[e.name]}\n`);
+      await must(compose(e, ["build"]), { timeoutMs: 180_000 });
+      // one full cycle as the support probe (and to warm caches)
+      await must(compose(e, ["up", "-d"]), { timeoutMs: 120_000 });
+      await must(compose(e, ["down", "-v"]), { timeoutMs: 120_000 });
+    },
+    async measure(e) {
+      const up = await must(compose(e, ["up", "-d"]), { timeoutMs: 120_000 });
+      const down = await must(compose(e, ["down", "-v"]), { timeoutMs: 120_000 });
+      return { "compose-up": up.ms, "compose-down": down.ms };
+    },
+    async cleanup(e) {
+      await runCmd(compose(e, ["down", "-v", "--rmi", "local"]), { timeoutMs: 120_000 });
+      await fs.rm(path.dirname(dirOf(e)), { recursive: true, force: true });
+    },
+  };
+}
