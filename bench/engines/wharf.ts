@@ -39,6 +39,9 @@ export class WharfEngine implements Engine {
     return { cmd: WHARF_BIN, args, env: this.env };
   }
 
+  /** /metrics of this daemon (the metrics-scrape scenario); a fixed port in the bench's private range would clash: picked at construction. */
+  readonly metricsAddr = `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`;
+
   async start(): Promise<void> {
     await fs.mkdir(`${this.dirs.base}/docker-config`, { recursive: true });
     // dockerd's --bridge semantics: the named bridge exists already; wharf uses it once networking lands.
@@ -48,7 +51,7 @@ export class WharfEngine implements Engine {
     this.proc = spawn(
       process.execPath,
       [...this.nodeArgs, WHARF_BIN, "daemon", "-H", `unix://${d.socket}`, "--data-root", d.dataRoot, "--exec-root", d.execRoot, "--pidfile", d.pidfile,
-        "--cgroup-parent", d.cgroupParent, "--bridge", this.bridge],
+        "--cgroup-parent", d.cgroupParent, "--bridge", this.bridge, "--metrics-addr", this.metricsAddr],
       { stdio: ["ignore", log.fd, log.fd] },
     );
     await log.close();

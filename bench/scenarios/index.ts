@@ -18,6 +18,7 @@ import { pullPushScenario } from "./pull-push.js";
 import { swarmScenario } from "./swarm.js";
 import { composeScenario } from "./compose.js";
 import { cpScenario } from "./cp.js";
+import { loggingScenario, metricsScrapeScenario } from "./logging.js";
 
 export function allScenarios(): Scenario[] {
   return [
@@ -40,5 +41,7 @@ export function allScenarios(): Scenario[] {
     cpScenario(),
     swarmScenario(),
     composeScenario(),
+    loggingScenario(),
+    metricsScrapeScenario(),
   ];
 }

@@ -5,7 +5,7 @@ import type { CrunFloor } from "../engines/crun-floor.js";
 import type { WharfEngine } from "../engines/wharf.js";
 
 export type Column = EngineName | "crun";
-export type Unit = "ms" | "s" | "MB" | "req/s" | "ev/s";
+export type Unit = "ms" | "s" | "MB" | "req/s" | "ev/s" | "lines/s";
 
 export interface Row {
   id: string;

@@ -29,6 +29,7 @@ const ENUM_MESSAGES: Record<string, (v: unknown) => string> = {
   "HostConfig.CgroupnsMode": (v) => `invalid cgroup namespace mode: ${String(v)}`,
   "HostConfig.Isolation": (v) => `invalid isolation (${String(v)}): linux only supports 'default'`,
   "HostConfig.Mounts.Type": (v) => `invalid mount config for type "${String(v)}": mount type unknown`,
+  "HostConfig.LogConfig.Type": (v) => `logger: no log driver named '${String(v)}' is registered`,
 };
 
 const NOT_CHECKED_HERE = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "required", "minProperties", "maxProperties", "format", "default"]);
