@@ -5,6 +5,7 @@ import { log } from "../lib/log.js";
 import type { NodeRecord } from "./objects.js";
 import { allocateAddress, listOverlays, type OverlayNetworkRecord } from "./overlay-networks.js";
 import type { ClusterComponent, Session } from "./swarm.js";
+import { CoalescingRunner } from "../lib/coalescing-runner.js";
 
 const exec = promisify(execFile);
 
@@ -34,8 +35,8 @@ export class OverlayHost implements ClusterComponent {
   private session?: Session;
   private stops: (() => Promise<void>)[] = [];
   private timer?: NodeJS.Timeout;
-  private syncing?: Promise<void>;
-  private again = false;
+  /** One sync at a time; requests during a sync share the next one (watch events come in bursts). */
+  private readonly runner = new CoalescingRunner(() => this.sync());
   /** network ID → this node's address on it. */
   readonly localIps = new Map<string, string>();
 
@@ -49,20 +50,12 @@ export class OverlayHost implements ClusterComponent {
   }
 
   kick(): void {
-    if (this.again) return;
-    this.again = true;
-    void this.ensure();
+    this.runner.kick();
   }
 
-  /** Sync now (after any sync already running); the agent and network create wait on it. */
+  /** Resolves once a sync that began after this call has finished; the agent and network create wait on it. */
   ensure(): Promise<void> {
-    this.again = false;
-    const next = (this.syncing ?? Promise.resolve()).then(() => this.sync());
-    this.syncing = next;
-    void next.finally(() => {
-      if (this.syncing === next) this.syncing = undefined;
-    });
-    return next;
+    return this.runner.run();
   }
 
   private async sync(): Promise<void> {
@@ -115,7 +108,7 @@ export class OverlayHost implements ClusterComponent {
     this.session = undefined;
     if (this.timer) clearInterval(this.timer);
     for (const stop of this.stops.splice(0)) await stop().catch(() => undefined);
-    await this.syncing?.catch(() => undefined);
+    await this.runner.idle();
     if (!leaving) return;
     for (const id of this.local.registered()) await this.local.unregister(id).catch(() => undefined);
     this.localIps.clear();

@@ -6,6 +6,7 @@ import { listOverlays, type OverlayNetworkRecord } from "./overlay-networks.js";
 import { bridgeOf } from "./overlay-host.js";
 import type { ClusterComponent, Session } from "./swarm.js";
 import type { TaskRuntime } from "./task-container.js";
+import { CoalescingRunner } from "../lib/coalescing-runner.js";
 
 /** A service as load balancing sees it: its VIPs and its healthy (running) task addresses per network. */
 interface LbService {
@@ -48,7 +49,8 @@ export class ServiceLoadBalancer implements ClusterComponent {
   private readonly applied = new Map<string, string>();
   private meshApplied = "";
   private pending?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  /** One refresh at a time; a burst of watch events shares the next one. */
+  private readonly runner = new CoalescingRunner(() => this.refresh());
 
   constructor(private readonly runtime: TaskRuntime, private readonly meshTable: string, private readonly netnsOf: (containerId: string) => string) {}
 
@@ -63,7 +65,7 @@ export class ServiceLoadBalancer implements ClusterComponent {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.running = (this.running ?? Promise.resolve()).then(() => this.refresh());
+      this.runner.kick();
     }, 100);
   }
 
@@ -168,7 +170,7 @@ export class ServiceLoadBalancer implements ClusterComponent {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
     for (const stop of this.stops.splice(0)) await stop().catch(() => undefined);
-    await this.running?.catch(() => undefined);
+    await this.runner.idle();
     this.services = [];
     this.applied.clear();
     // Stopping or leaving, the mesh goes; a restarted daemon programs it again.

@@ -94,7 +94,6 @@ export async function wireSwarm(d: SwarmWiringDeps): Promise<{ routes: Route[]; 
       if (!swarm.active) throw new ForbiddenError("This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.");
       if (swarm.session?.state.role !== "manager") throw new ForbiddenError("Cannot create a multi-host network from a worker node. Please create the network from a manager node.");
       const r = await createOverlay(m(), req as never);
-      overlay.kick();
       await overlay.ensure();
       return r;
     },

@@ -127,7 +127,7 @@ describe("swarm mode across three hosts", { concurrency: false }, () => {
     assert.equal((tasks.match(/Address: \d+\.\d+\.\d+\.\d+/g) ?? []).length, 3, tasks);
     // Through the VIP (kernel load balancing in the task's namespace), from a task to the service by name.
     const seen = new Set<string>();
-    for (let i = 0; i < 12 && seen.size < 2; i++) seen.add((await ok(h2, "exec", task, "wget", "-q", "-O", "-", "-T", "5", "http://api/hostname")).trim());
+    for (let i = 0; i < 12 && seen.size < 2; i++) seen.add((await ok(h2, "exec", task, "timeout", "5", "wget", "-q", "-O", "-", "http://api/hostname")).trim());
     assert.ok(seen.size >= 2, `the VIP spreads requests over tasks: ${[...seen]}`);
   });
 
