@@ -32,6 +32,13 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * 500, as dockerd answers: an archive (a layer, an import, a `cp` payload, a
+ * build context) that cannot be applied safely or is malformed. Messages
+ * read "Error processing tar file: <what>", dockerd's words.
+ */
+export class ArchiveError extends WharfError {}
+
 /** 500: the filesystem holding `what` is full (ENOSPC, EDQUOT); the message names what was being written. */
 export class DiskFullError extends WharfError {}
 

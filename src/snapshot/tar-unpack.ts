@@ -4,8 +4,7 @@ import { PassThrough, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Parser, type ReadEntry } from "tar";
 import { AutoDecompress } from "./decompress.js";
-import { InvalidArgumentError } from "../lib/errors.js";
-import { EntryWriter, type UnpackOptions } from "./entry-writer.js";
+import { archiveError, EntryWriter, type UnpackOptions } from "./entry-writer.js";
 import type { ScopedRoot } from "../lib/scoped-fs/scoped-root.js";
 
 export type { UnpackOptions } from "./entry-writer.js";
@@ -22,7 +21,7 @@ export interface UnpackResult {
  * Extract a tar (plain, gzip, bzip2, xz or zstd) into a ScopedRoot: every
  * entry is applied in archive order by EntryWriter, confined to the root.
  * A malformed archive (bad header, truncated data, names leaving the
- * destination) is an InvalidArgumentError; nothing is written outside.
+ * destination) is an ArchiveError (dockerd's 500); nothing is written outside.
  */
 export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackOptions = {}): Promise<UnpackResult> {
   const hash = createHash("sha256");
@@ -93,12 +92,13 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
   return { diffId: `sha256:${hash.digest("hex")}`, size: writer.size, entries: writer.entries };
 }
 
-/** node-tar's TAR_* errors (bad checksum, truncated archive, …) are the archive's fault: 400 with its words. */
+/** node-tar's TAR_* errors (bad checksum, truncated archive, …) are the archive's fault: dockerd's words, node-tar's detail. */
 function asInputError(err: unknown): unknown {
   const code = (err as { code?: string } | undefined)?.code;
   if (typeof code === "string" && code.startsWith("TAR_")) {
-    return new InvalidArgumentError(`invalid tar archive: ${(err as Error).message}`, { cause: err });
+    const msg = (err as Error).message;
+    const what = /Truncated input|unexpected eof/i.test(msg) ? "unexpected EOF" : "archive/tar: invalid tar header";
+    return archiveError(`${what} (${msg})`, err);
   }
-  if ((err as Error | undefined)?.name === "AbortError") return err;
   return err;
 }
