@@ -187,7 +187,7 @@ export class Daemon {
         ...authRoutes(images),
         ...commitRoutes({ commit: (o) => commitFromContainer(images, this.containers, o) }),
         ...distributionRoutes(images),
-        ...networkRoutes(networking),
+        ...networkRoutes(swarm.networks),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
         ...swarm.routes,
