@@ -52,6 +52,8 @@ export interface DaemonConfig {
   experimental: boolean;
   features: Record<string, boolean>;
   metricsAddr?: string;
+  /** The dashboard's HOST:PORT; unset = no dashboard (and none of its code loaded). */
+  uiAddr?: string;
   cgroupParent: string;
   /** API TLS as given (unset = not said); api-tls.ts applies dockerd's rules. */
   tls: TlsSettings;

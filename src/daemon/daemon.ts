@@ -39,6 +39,8 @@ import type { ConfigChange } from "./config/reload.js";
 import { wireMetrics } from "./metrics-wiring.js";
 import type { MetricsListener } from "../metrics/metrics-server.js";
 import { wireSwarm } from "./swarm/wire.js";
+import type { UiListener } from "./api-listeners.js";
+import { startDashboardIfAsked, type Dashboard } from "./ui-wiring.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -70,12 +72,13 @@ export class Daemon {
   private events?: EventBus;
   private engineId = "";
   private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
+  private dashboard?: Dashboard;
   containers!: ContainerService;
 
   constructor(
     readonly config: DaemonConfig,
     /** How the API is exposed, prepared by api-listeners.ts before start. */
-    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[]; ui?: UiListener } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -187,7 +190,7 @@ export class Daemon {
         ...authRoutes(images),
         ...commitRoutes({ commit: (o) => commitFromContainer(images, this.containers, o) }),
         ...distributionRoutes(images),
-        ...networkRoutes(networking),
+        ...networkRoutes(swarm.networks),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
         ...swarm.routes,
@@ -195,6 +198,8 @@ export class Daemon {
       ],
     });
     await this.server.listen();
+    const server = this.server;
+    this.dashboard = await startDashboardIfAsked(this.api.ui, cfg, (who) => server.connectInProcess(who));
   }
 
   /**
@@ -204,6 +209,7 @@ export class Daemon {
    * parent. With live-restore, exactly what running containers use stays.
    */
   async stop(stopContainers: boolean): Promise<void> {
+    await this.dashboard?.close();
     await this.server?.close();
     await this.swarm?.close();
     await this.metricsListener?.close();

@@ -110,7 +110,8 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
 function asInputError(err: unknown): unknown {
   const code = (err as { code?: string } | undefined)?.code;
   if (typeof code === "string" && code.startsWith("TAR_")) {
-    const msg = (err as Error).message;
+    // node-tar's code is for us, not for the user: "TAR_ENTRY_INVALID: checksum failure" → "checksum failure".
+    const msg = (err as Error).message.replace(/^TAR_[A-Z_]+:\s*/, "");
     const what = /Truncated input|unexpected eof/i.test(msg) ? "unexpected EOF" : "archive/tar: invalid tar header";
     return archiveError(`${what} (${msg})`, err);
   }
