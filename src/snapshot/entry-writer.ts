@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ReadEntry } from "tar";
-import { InvalidArgumentError } from "../lib/errors.js";
+import { ArchiveError, InvalidArgumentError } from "../lib/errors.js";
 import { chmodAt, chownAt, closeFd, errCode, fdPath, linkAt, lstatAt, mkdirAt, mknodAt, openAt, removeAt, setxattrFd, symlinkAt, utimesAt } from "../lib/scoped-fs/at.js";
 import type { ScopedRoot } from "../lib/scoped-fs/scoped-root.js";
 
@@ -26,18 +26,24 @@ const OPAQUE_MARKER = ".wh..wh..opq";
 /** Directory times are set at the end; past this many directories the rest keep the extraction time (bounded memory). */
 const MAX_DIR_TIMES = 100_000;
 
-/**
- * An archive member's name as a clean path relative to the extraction
- * directory ("" for the directory itself). Like Docker: a leading "/" is
- * dropped, `..` inside an absolute name stops at its root, and a name that
- * climbs out of the extraction directory refuses the whole archive.
- */
-export function entryRelPath(name: string): string {
-  let p = path.posix.normalize(name);
-  p = p.replace(/^\/+/, "").replace(/\/+$/, "");
-  if (p === "." || p === "") return "";
-  if (p === ".." || p.startsWith("../")) throw new InvalidArgumentError(`invalid archive: entry ${JSON.stringify(name)} points outside the destination directory`);
-  return p;
+/** A member that cannot be applied: dockerd's "Error processing tar file: …" (a 500, as dockerd answers). */
+export function archiveError(what: string, cause?: unknown): ArchiveError {
+  return new ArchiveError(`Error processing tar file: ${what}`, { cause });
+}
+
+const isId = (n: unknown) => n === undefined || (typeof n === "number" && Number.isInteger(n) && n >= 0 && n < 0xffffffff);
+const isBadDate = (d: unknown) => d !== undefined && !(d instanceof Date && Number.isFinite(d.getTime()));
+
+/** Numbers a PAX record or a header can make absurd (negative ids, NaN modes, dates): Go's tar refuses such headers, so do we. */
+function checkHeader(entry: ReadEntry): void {
+  const h = entry.header;
+  const ok = isId(entry.uid) && isId(entry.gid) && isId(entry.mode) && isId(h.devmaj) && isId(h.devmin) && !isBadDate(entry.mtime) && !isBadDate(entry.atime);
+  if (!ok) throw archiveError(`archive/tar: invalid tar header (${JSON.stringify(entry.path)}: uid ${entry.uid}, gid ${entry.gid}, mode ${entry.mode}, mtime ${String(entry.mtime)})`);
+}
+
+/** `p` is `base` or below it (both clean absolute paths). */
+function within(base: string, p: string): boolean {
+  return base === "/" || p === base || p.startsWith(base + "/");
 }
 
 /**
@@ -59,12 +65,24 @@ export class EntryWriter {
     this.base = path.posix.normalize("/" + (o.base ?? "/"));
   }
 
+  /**
+   * Where a member goes, as dockerd decides: its name joined to the
+   * destination (so `..` stops at the root and a leading "/" means the
+   * destination), and refused when that leaves the destination.
+   */
+  private place(name: string): string {
+    if (name.includes("\0")) throw archiveError(`invalid name ${JSON.stringify(name)}`);
+    const full = path.posix.join(this.base, name);
+    if (!within(this.base, full)) throw archiveError(`${JSON.stringify(name)} is outside of ${JSON.stringify(this.base)}`);
+    return full.length > 1 ? full.replace(/\/+$/, "") : full;
+  }
+
   async apply(entry: ReadEntry): Promise<void> {
     this.entries++;
-    const rel = entryRelPath(entry.path);
-    if (rel === "") return; // the destination itself: its metadata is not the archive's to change
-    const full = path.posix.join(this.base, rel);
-    const base = path.posix.basename(rel);
+    checkHeader(entry);
+    const full = this.place(entry.path);
+    if (full === this.base) return; // the destination itself: its metadata is not the archive's to change
+    const base = path.posix.basename(full);
     try {
       if (this.o.layer && base === OPAQUE_MARKER) return this.opaque(path.posix.dirname(full));
       if (this.o.layer && base.startsWith(WHITEOUT_PREFIX)) {
@@ -73,12 +91,12 @@ export class EntryWriter {
       }
       const { dir, name } = this.root.parentOf(full, { create: true });
       try {
-        await this.write(entry, rel, dir, name);
+        await this.write(entry, full, dir, name);
       } finally {
         closeFd(dir);
       }
     } catch (err) {
-      throw describe(err, entry.path);
+      throw describe(err, full);
     }
   }
 
@@ -98,15 +116,14 @@ export class EntryWriter {
     this.dirTimes = [];
   }
 
-  private async write(entry: ReadEntry, rel: string, dir: number, name: string): Promise<void> {
+  private async write(entry: ReadEntry, full: string, dir: number, name: string): Promise<void> {
     const isDir = entry.type === "Directory" || entry.type === "GNUDumpDir";
     const existing = lstatAt(dir, name);
     if (existing) {
       if (this.o.noOverwriteDirNonDir && existing.isDirectory() !== isDir) {
-        const where = path.posix.join(this.base, rel);
         throw new InvalidArgumentError(existing.isDirectory()
-          ? `cannot overwrite directory "${where}" with non-directory "${rel}"`
-          : `cannot overwrite non-directory "${where}" with directory "${rel}"`);
+          ? `cannot overwrite directory "${full}" with non-directory "${entry.path}"`
+          : `cannot overwrite non-directory "${full}" with directory "${entry.path}"`);
       }
       if (!(existing.isDirectory() && isDir)) removeAt(dir, name);
     }
@@ -119,20 +136,19 @@ export class EntryWriter {
         if (!existing?.isDirectory()) mkdirAt(dir, name, 0o700);
         this.own(dir, name, entry);
         chmodAt(dir, name, mode);
-        if (this.dirTimes.length < MAX_DIR_TIMES) this.dirTimes.push({ path: path.posix.join(this.base, rel), atime, mtime });
+        if (this.dirTimes.length < MAX_DIR_TIMES) this.dirTimes.push({ path: full, atime, mtime });
         return;
       case "File":
       case "OldFile":
       case "ContiguousFile":
         return this.file(entry, dir, name, mode, atime, mtime);
       case "Link":
-        return this.hardlink(entry, dir, name);
+        return this.hardlink(entry, full, dir, name);
       case "SymbolicLink": {
         const target = String(entry.linkpath ?? "");
-        // Docker refuses a relative link that climbs out of the destination (an absolute one stays inside the root).
-        if (!target.startsWith("/")) {
-          const lands = path.posix.normalize(path.posix.join(path.posix.dirname(rel), target));
-          if (lands === ".." || lands.startsWith("../")) throw new InvalidArgumentError(`invalid archive: symlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(target)} points outside the destination directory`);
+        // dockerd refuses a relative link that climbs out of the destination; an absolute one means the root's own path.
+        if (!target.startsWith("/") && !within(this.base, path.posix.join(path.posix.dirname(full), target))) {
+          throw archiveError(`invalid symlink ${JSON.stringify(full)} -> ${JSON.stringify(target)}`);
         }
         symlinkAt(target, dir, name);
         this.own(dir, name, entry);
@@ -172,13 +188,15 @@ export class EntryWriter {
     }
   }
 
-  private hardlink(entry: ReadEntry, dir: number, name: string): void {
-    const linkRel = entryRelPath(String(entry.linkpath ?? ""));
-    if (linkRel === "") throw new InvalidArgumentError(`invalid archive: hardlink ${JSON.stringify(entry.path)} has no target`);
-    const src = this.root.tryOpen(path.posix.join(this.base, linkRel), { follow: false });
-    if (src === undefined) throw new InvalidArgumentError(`invalid archive: hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: the target is not in the archive`);
+  /** dockerd: the target is the link name joined to the destination, and must stay in it. */
+  private hardlink(entry: ReadEntry, full: string, dir: number, name: string): void {
+    const link = String(entry.linkpath ?? "");
+    const target = path.posix.join(this.base, link);
+    if (link === "" || !within(this.base, target)) throw archiveError(`invalid hardlink ${JSON.stringify(full)} -> ${JSON.stringify(link)}`);
+    const src = this.root.tryOpen(target, { follow: false });
+    if (src === undefined) throw archiveError(`link ${target} ${full}: no such file or directory`);
     try {
-      if (fs.fstatSync(src).isDirectory()) throw new InvalidArgumentError(`invalid archive: hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: the target is a directory`);
+      if (fs.fstatSync(src).isDirectory()) throw archiveError(`link ${target} ${full}: operation not permitted (a directory)`);
       linkAt(src, dir, name);
     } finally {
       closeFd(src);
@@ -221,13 +239,17 @@ function writeFd(fd: number, buf: Buffer, off: number): Promise<number> {
   return new Promise((resolve, reject) => fs.write(fd, buf, off, buf.length - off, null, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-/** Errors the archive's content causes are the caller's (400); the disk's own failures stay as they are. */
-function describe(err: unknown, entryName: string): unknown {
-  if (err instanceof InvalidArgumentError) return err;
+/** Errors the archive's content causes are dockerd's "Error processing tar file"; the disk's own failures (ENOSPC, EROFS, …) stay as they are. */
+function describe(err: unknown, where: string): unknown {
+  if (err instanceof ArchiveError || err instanceof InvalidArgumentError) return err;
   const code = errCode(err);
-  const input = ["ENAMETOOLONG", "ELOOP", "ENOTDIR", "EEXIST", "EXDEV", "EPERM", "EINVAL", "EISDIR", "EMLINK", "EBUSY"];
-  if (code && input.includes(code)) {
-    return new InvalidArgumentError(`cannot extract ${JSON.stringify(entryName)}: ${(err as Error).message}`, { cause: err });
-  }
+  const input = ["ENOENT", "ENAMETOOLONG", "ELOOP", "ENOTDIR", "EEXIST", "EXDEV", "EPERM", "EINVAL", "EISDIR", "EMLINK", "EBUSY", "ENOTEMPTY"];
+  if (code && input.includes(code)) return archiveError(`${where}: ${reason(err)}`, err);
   return err;
+}
+
+/** "no such file or directory", from Node's "ENOENT: no such file or directory, open …" or our own messages. */
+function reason(err: unknown): string {
+  const m = /^[A-Z]+: ([^,]+)/.exec((err as Error).message);
+  return (m ? m[1]! : (err as Error).message).toLowerCase();
 }

@@ -4,8 +4,7 @@ import { PassThrough, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Parser, type ReadEntry } from "tar";
 import { AutoDecompress } from "./decompress.js";
-import { InvalidArgumentError } from "../lib/errors.js";
-import { EntryWriter, type UnpackOptions } from "./entry-writer.js";
+import { archiveError, EntryWriter, type UnpackOptions } from "./entry-writer.js";
 import type { ScopedRoot } from "../lib/scoped-fs/scoped-root.js";
 
 export type { UnpackOptions } from "./entry-writer.js";
@@ -22,7 +21,7 @@ export interface UnpackResult {
  * Extract a tar (plain, gzip, bzip2, xz or zstd) into a ScopedRoot: every
  * entry is applied in archive order by EntryWriter, confined to the root.
  * A malformed archive (bad header, truncated data, names leaving the
- * destination) is an InvalidArgumentError; nothing is written outside.
+ * destination) is an ArchiveError (dockerd's 500); nothing is written outside.
  */
 export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackOptions = {}): Promise<UnpackResult> {
   const hash = createHash("sha256");
@@ -46,9 +45,19 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
   const source = new PassThrough();
   input.pipe(source);
   input.once("error", (err) => source.destroy(err));
+  // A source destroyed without an error (the other half of a failed tee, an aborted upload) never ends: stop waiting for it.
+  const cut = () => {
+    if (!input.readableEnded && !source.destroyed) source.destroy(new Error("the archive stream was closed before its end"));
+  };
+  if (input.destroyed) queueMicrotask(cut);
+  else input.once("close", cut);
+  // Entries whose data is still being read: on a failure they are destroyed, since a
+  // parser that gets no more input never ends them and their writer would wait forever.
+  const reading = new Set<ReadEntry>();
   const fail = (err: unknown) => {
     failure ??= asInputError(err);
     aborted.abort();
+    for (const e of reading) e.destroy();
     input.unpipe(source);
     input.resume();
     source.destroy();
@@ -57,6 +66,10 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
     // Non-file entries carry no data: let the parser move on; their disk work is still serialised by `chain`.
     const isFile = entry.type === "File" || entry.type === "OldFile" || entry.type === "ContiguousFile";
     if (!isFile) entry.resume();
+    else {
+      reading.add(entry);
+      entry.once("end", () => reading.delete(entry));
+    }
     chain = chain
       .then(() => (failure ? undefined : writer.apply(entry)))
       .catch(fail)
@@ -93,12 +106,14 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
   return { diffId: `sha256:${hash.digest("hex")}`, size: writer.size, entries: writer.entries };
 }
 
-/** node-tar's TAR_* errors (bad checksum, truncated archive, …) are the archive's fault: 400 with its words. */
+/** node-tar's TAR_* errors (bad checksum, truncated archive, …) are the archive's fault: dockerd's words, node-tar's detail. */
 function asInputError(err: unknown): unknown {
   const code = (err as { code?: string } | undefined)?.code;
   if (typeof code === "string" && code.startsWith("TAR_")) {
-    return new InvalidArgumentError(`invalid tar archive: ${(err as Error).message}`, { cause: err });
+    // node-tar's code is for us, not for the user: "TAR_ENTRY_INVALID: checksum failure" → "checksum failure".
+    const msg = (err as Error).message.replace(/^TAR_[A-Z_]+:\s*/, "");
+    const what = /Truncated input|unexpected eof/i.test(msg) ? "unexpected EOF" : "archive/tar: invalid tar header";
+    return archiveError(`${what} (${msg})`, err);
   }
-  if ((err as Error | undefined)?.name === "AbortError") return err;
   return err;
 }

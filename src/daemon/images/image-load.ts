@@ -1,11 +1,10 @@
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
-import { PassThrough, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { extract as extractTar } from "tar";
+import type { Readable } from "node:stream";
 import { InvalidArgumentError } from "../../lib/errors.js";
+import { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
 import { sha256Digest, type Digest } from "../../content/digest.js";
-import { AutoDecompress } from "../../snapshot/decompress.js";
+import { unpackTar } from "../../snapshot/tar-unpack.js";
 import type { DockerImageConfig } from "../../image/image-config.js";
 import { familiarString, parseNormalizedReference, withDefaultTag } from "../../image/reference.js";
 import type { DistributionDeps } from "./distribution-deps.js";
@@ -21,7 +20,9 @@ interface ArchiveEntry {
 /**
  * `docker load`: a docker-archive (manifest.json) or a bare OCI layout
  * (index.json), plain or compressed. The archive is unpacked to a scratch
- * dir first (its order is not ours to choose); every layer is checked
+ * dir first (its order is not ours to choose), as an untrusted tree: its
+ * members and the paths its manifest names are resolved inside that dir
+ * (lib/scoped-fs), so a link in it reads nothing else; every layer is checked
  * against the config's diffID while it is applied, and kept in the content
  * store so `save`/`push` give the same bytes back. Tags are set last.
  */
@@ -29,52 +30,39 @@ export async function loadImages(deps: DistributionDeps, input: Readable, progre
   await deps.images.load();
   await fs.mkdir(deps.tmpDir, { recursive: true });
   const work = await fs.mkdtemp(path.join(deps.tmpDir, "load-"));
+  const scratch = ScopedRoot.open(work);
   try {
-    // The request body is piped, not handed to pipeline: on a bad archive pipeline would destroy it
-    // and the client, still sending, would never read the answer. It is drained instead.
-    const body = new PassThrough();
-    input.pipe(body);
-    await pipeline(body, new AutoDecompress(), extractTar({ cwd: work, strict: true, preservePaths: false })).catch((err: NodeJS.ErrnoException) => {
-      input.unpipe(body);
-      input.resume();
-      // node-tar's codes (TAR_BAD_ARCHIVE, TAR_ENTRY_INVALID, …): the input is not a readable tar.
-      if (typeof err.code === "string" && err.code.startsWith("TAR_")) {
-        throw new InvalidArgumentError("invalid archive: the input is not a tar archive made by docker save (archive/tar: invalid tar header)");
-      }
-      throw err;
-    });
-    const entries = await archiveEntries(work);
+    await unpackTar(input, scratch);
+    const entries = archiveEntries(scratch);
     // An archive may name one image in several entries (one per tag): each image and tag is loaded once.
     const seen = { ids: new Set<string>(), tags: new Set<string>() };
-    for (const e of entries) {
-      if (!e || typeof e.Config !== "string" || !Array.isArray(e.Layers)) throw new InvalidArgumentError("invalid archive: manifest.json entries need Config and Layers");
-      await deps.leases.with((lease) => loadEntry(deps, work, e, lease, progress, seen));
-    }
+    for (const e of entries) await deps.leases.with((lease) => loadEntry(deps, scratch, e, lease, progress, seen));
   } catch (err) {
     await deps.collect().catch(() => undefined); // layers of an image that failed to load
     throw err;
   } finally {
+    scratch.close();
     await fs.rm(work, { recursive: true, force: true });
   }
 }
 
 /** One image of the archive; its layers and config are held by `lease` until it is recorded and tagged. */
-async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, lease: Lease, progress: ProgressFn, seen: { ids: Set<string>; tags: Set<string> }): Promise<void> {
-  const configBody = await fs.readFile(inside(work, e.Config));
-  const config = JSON.parse(configBody.toString("utf8")) as DockerImageConfig;
-  const diffIds = config.rootfs?.diff_ids ?? [];
+async function loadEntry(deps: DistributionDeps, scratch: ScopedRoot, e: ArchiveEntry, lease: Lease, progress: ProgressFn, seen: { ids: Set<string>; tags: Set<string> }): Promise<void> {
+  const configBody = member(scratch, e.Config);
+  const config = parseJson(configBody, e.Config) as DockerImageConfig;
+  const diffIds = Array.isArray(config?.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
   if (diffIds.length !== e.Layers.length) throw new InvalidArgumentError(`invalid archive: ${e.Config} names ${diffIds.length} layers, the manifest ${e.Layers.length}`);
   const chains: Digest[] = [];
   let size = 0;
   for (let i = 0; i < e.Layers.length; i++) {
-    const file = inside(work, e.Layers[i]);
-    const applied = await deps.snapshotter.applyLayer(chains[i - 1], createReadStream(file), { diffId: diffIds[i], lease });
+    const layer = () => memberStream(scratch, e.Layers[i]!);
+    const applied = await deps.snapshotter.applyLayer(chains[i - 1], layer(), { diffId: diffIds[i], lease });
     if (applied.diffId !== diffIds[i]) {
       throw new InvalidArgumentError(`invalid archive: layer ${e.Layers[i]} has diffID ${applied.diffId}, the config expects ${diffIds[i]}`);
     }
     chains.push(applied.chainId);
     size += applied.size;
-    const blob = await deps.content.ingest(createReadStream(file), undefined, lease);
+    const blob = await deps.content.ingest(layer(), undefined, lease);
     await deps.layerBlobs.add(diffIds[i], { digest: blob.digest, mediaType: "application/octet-stream", size: blob.size });
   }
   const id = sha256Digest(configBody);
@@ -91,32 +79,54 @@ async function loadEntry(deps: DistributionDeps, work: string, e: ArchiveEntry, 
 }
 
 /** manifest.json entries, or the same read from an OCI index (tags from its ref-name annotations). */
-async function archiveEntries(work: string): Promise<ArchiveEntry[]> {
-  const manifestJson = await fs.readFile(path.join(work, "manifest.json"), "utf8").catch(() => undefined);
+function archiveEntries(scratch: ScopedRoot): ArchiveEntry[] {
+  const manifestJson = scratch.readFile("/manifest.json");
   if (manifestJson !== undefined) {
-    try {
-      const entries = JSON.parse(manifestJson) as unknown;
-      if (Array.isArray(entries)) return entries as ArchiveEntry[];
-    } catch {
-      /* reported below */
-    }
-    throw new InvalidArgumentError("invalid archive: manifest.json is not a JSON list of images");
+    const list = parseJson(manifestJson, "manifest.json");
+    if (!Array.isArray(list) || !list.every(isEntry)) throw new InvalidArgumentError("invalid archive: manifest.json must list objects with a Config and Layers (strings)");
+    return list;
   }
-  const indexJson = await fs.readFile(path.join(work, "index.json"), "utf8").catch(() => undefined);
+  const indexJson = scratch.readFile("/index.json");
   if (indexJson === undefined) throw new InvalidArgumentError("invalid archive: neither manifest.json nor index.json found");
-  const index = JSON.parse(indexJson) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+  const index = parseJson(indexJson, "index.json") as { manifests?: unknown };
+  if (!Array.isArray(index?.manifests)) throw new InvalidArgumentError("invalid archive: index.json has no manifests");
   const out: ArchiveEntry[] = [];
-  for (const d of index.manifests) {
-    const m = JSON.parse(await fs.readFile(path.join(work, "blobs", "sha256", d.digest.slice(7)), "utf8")) as { config: { digest: string }; layers: { digest: string }[] };
+  for (const d of index.manifests as { digest?: unknown; annotations?: Record<string, unknown> }[]) {
+    const blob = (digest: unknown) => {
+      if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest)) throw new InvalidArgumentError(`invalid archive: bad digest ${JSON.stringify(digest)} in index.json`);
+      return `blobs/sha256/${digest.slice(7)}`;
+    };
+    const m = parseJson(member(scratch, blob(d?.digest)), "an image manifest") as { config?: { digest?: unknown }; layers?: { digest?: unknown }[] };
+    if (!Array.isArray(m?.layers)) throw new InvalidArgumentError("invalid archive: an image manifest has no layers");
     const name = d.annotations?.["io.containerd.image.name"];
-    out.push({ Config: `blobs/sha256/${m.config.digest.slice(7)}`, RepoTags: name ? [name] : null, Layers: m.layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`) });
+    out.push({ Config: blob(m.config?.digest), RepoTags: typeof name === "string" ? [name] : null, Layers: m.layers.map((l) => blob(l?.digest)) });
   }
   return out;
 }
 
-/** A path from the archive's own metadata, refused if it leaves the scratch dir. */
-function inside(work: string, rel: string): string {
-  const p = path.resolve(work, rel);
-  if (!p.startsWith(work + path.sep)) throw new InvalidArgumentError(`invalid archive: path ${rel} escapes the archive`);
-  return p;
+function isEntry(e: unknown): e is ArchiveEntry {
+  const x = e as ArchiveEntry | null;
+  return typeof x?.Config === "string" && Array.isArray(x.Layers) && x.Layers.every((l) => typeof l === "string")
+    && (x.RepoTags === undefined || x.RepoTags === null || (Array.isArray(x.RepoTags) && x.RepoTags.every((t) => typeof t === "string")));
+}
+
+function parseJson(buf: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(buf.toString("utf8"));
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid archive: ${what} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A regular file of the archive named by its metadata, resolved inside the scratch dir. */
+function member(scratch: ScopedRoot, rel: string): Buffer {
+  const data = scratch.readFile(rel, 64 << 20);
+  if (data === undefined) throw new InvalidArgumentError(`invalid archive: ${rel} is missing from the archive`);
+  return data;
+}
+
+function memberStream(scratch: ScopedRoot, rel: string): Readable {
+  const fd = scratch.openRegular(rel);
+  if (fd === undefined) throw new InvalidArgumentError(`invalid archive: ${rel} is missing from the archive`);
+  return createReadStream("", { fd });
 }

@@ -118,10 +118,10 @@ export class ImageService {
   }
 
   /** `docker tag SOURCE TARGET`: repo (+ optional tag, default latest) now names the image. */
-  tag(name: string, repo: string, tag?: string): Promise<void> {
+  async tag(name: string, repo: string, tag?: string): Promise<void> {
     // The new name is checked first: an invalid one is a 400 whether or not the image exists.
     const ref = targetReference(repo, tag);
-    return this.images.exclusive(async () => {
+    await this.images.exclusive(async () => {
       const { record } = await this.images.resolve(name);
       await this.images.tag(ref, record.id);
       this.ctx.emit("tag", record.id, { name: familiarString(ref) });

@@ -57,13 +57,15 @@ describe("the monitor keeps containers independent of the daemon", () => {
   });
 
   test("a container started before a daemon crash is still attached to after restart", async () => {
-    const r = await run("docker", ["run", "-d", "busybox", "sh", "-c", "sleep 2; echo done"], { env: d.env });
+    // The container runs until the test says so (bounded at 120 s): a daemon restart on a loaded machine can take longer than any fixed sleep.
+    const r = await run("docker", ["run", "-d", "busybox", "sh", "-c", "i=0; while [ ! -e /tmp/go ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; echo done"], { env: d.env });
     assert.equal(r.code, 0, r.stderr);
     const id = r.stdout.trim();
     await d.kill9();
     await d.start();
     const running = (await api(d.socket, "GET", `/containers/${id}/json`)).json().State;
     assert.equal(running.Running, true);
+    assert.equal((await run("docker", ["exec", id, "touch", "/tmp/go"], { env: d.env })).code, 0);
     const wait = await run("docker", ["wait", id], { env: d.env, timeoutMs: 30_000 });
     assert.equal(wait.stdout.trim(), "0");
     const logs = await run("docker", ["logs", id], { env: d.env });

@@ -69,25 +69,23 @@ export function buildFlows(client: () => string, daemon: () => TestDaemon): void
     }
   });
 
-  it("rebuilds from cache in under 10% of a cold build; a changed file rebuilds from its COPY on", async () => {
+  it("rebuilds from cache (every step, same image); a changed file rebuilds from its COPY on", async () => {
     const tag = uniqueName("cache");
     try {
       const dir = await ctx({
-        Dockerfile: `FROM busybox\nRUN sleep 2 && echo slept > /slept\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy.txt\nCOPY b.txt /b.txt\nCMD ["cat", "/copy.txt"]\n`,
+        Dockerfile: `FROM busybox\nRUN sleep 2 && date +%s%N > /slept\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy.txt\nCOPY b.txt /b.txt\nCMD ["cat", "/copy.txt"]\n`,
         "a.txt": `one ${tag}\n`,
         "b.txt": "bee\n",
       });
       const cold = await build(["-t", tag, dir]);
       assert.equal(cold.code, 0, cold.stdout + cold.stderr);
-      // Best of three warm runs: on a busy 2-core machine one run can lose a scheduling slice.
-      let best = Infinity;
-      for (let i = 0; i < 3 && best >= cold.ms * 0.1; i++) {
-        const warm = await build(["-t", tag, dir]);
-        assert.equal(warm.code, 0, warm.stderr);
-        assert.equal(warm.stdout.match(/ ---> Using cache\n/g)?.length, 5, warm.stdout);
-        best = Math.min(best, warm.ms);
-      }
-      assert.ok(best < cold.ms * 0.1, `cached build took ${best} ms, cold ${cold.ms} ms`);
+      const imageId = async () => (await docker(["inspect", "-f", "{{.Id}}", tag])).stdout.trim();
+      const coldId = await imageId();
+      // Speed (a cached build in under 10% of a cold one) is measured by `npm run bench`; here: nothing re-ran.
+      const warm = await build(["-t", tag, dir]);
+      assert.equal(warm.code, 0, warm.stderr);
+      assert.equal(warm.stdout.match(/ ---> Using cache\n/g)?.length, 5, warm.stdout);
+      assert.equal(await imageId(), coldId, "a fully cached build gives the same image");
       await fs.writeFile(path.join(dir, "a.txt"), `two ${tag}\n`);
       const changed = await build(["-t", tag, dir]);
       assert.equal(changed.code, 0, changed.stderr);

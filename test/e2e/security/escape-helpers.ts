@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import http from "node:http";
 import { buildTar, type TarSpec } from "../../../src/snapshot/test-tar.js";
 import type { Canary } from "../../helpers/canary.js";
@@ -38,17 +39,15 @@ export function messageOf(r: RawResponse): string {
  * Symlinks a hostile container plants, all leading to the canary's host
  * path: absolute, relative with more ".." than the depth, and a chain
  * mixing both. The canary path does not exist inside the container, which is
- * the case that escaped before. `layerSafe` uses exactly as many ".." as the
- * depth: a layer (commit, build) refuses links that climb out of it, as
- * dockerd does, so those tests plant the deepest link a layer accepts.
+ * the case that escaped before.
  */
 export const LINKS = ["/abs", "/deep/a/b/rel", "/chain1"] as const;
 
-export function plantLinksScript(c: Canary, layerSafe = false): string {
+export function plantLinksScript(c: Canary): string {
   return [
     `ln -s ${c.dir} /abs`,
     "mkdir -p /deep/a/b",
-    `ln -s ${layerSafe ? "../../.." : "../../../../../../../../.."}${c.dir} /deep/a/b/rel`,
+    `ln -s ../../../../../../../../..${c.dir} /deep/a/b/rel`,
     "ln -s /deep/a/b/rel /chain2",
     "ln -s chain2 /chain1",
   ].join(" && ");
@@ -67,4 +66,19 @@ export function manyFiles(prefix: string, n: number, body = "w\n"): Buffer {
   const entries: TarSpec[] = [];
   for (let i = 0; i < n; i++) entries.push({ path: `${prefix}f${i}`, body });
   return buildTar(entries);
+}
+
+/** A bounded answer: success, or Docker's {"message"} (or a JSON stream ending in errorDetail), never a JS error's words. */
+export function outcomeOf(r: RawResponse, what: string): "ok" | "error" {
+  const body = r.body.toString("utf8");
+  assert.doesNotMatch(body, /TypeError|RangeError|ReferenceError|SyntaxError|Cannot read propert|is not a function|\n\s+at /, `${what}: a JavaScript error leaked: ${body.slice(0, 300)}`);
+  if (r.status >= 400) {
+    assert.ok(r.status < 600, what);
+    assert.ok(String(JSON.parse(body).message ?? "") !== "", `${what}: ${r.status} without a message`);
+    return "error";
+  }
+  const lines = body.split(/\r?\n/).filter(Boolean).map((l) => JSON.parse(l) as { errorDetail?: { message?: string } });
+  const failed = lines.find((l) => l.errorDetail);
+  if (failed) assert.ok(failed.errorDetail!.message, `${what}: errorDetail without a message`);
+  return failed ? "error" : "ok";
 }
