@@ -43,6 +43,10 @@ export interface DaemonConfig {
   registryMirrors: string[];
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
+  /** Attempts per layer download (dockerd's max-download-attempts). */
+  maxDownloadAttempts: number;
+  /** wharf's own: seconds without a byte from a registry before a transfer attempt is given up. */
+  registryStallTimeout: number;
   /** Seconds a shutdown waits for containers to stop. */
   shutdownTimeout: number;
   experimental: boolean;
@@ -84,6 +88,8 @@ export function defaultConfig(): DaemonConfig {
     registryMirrors: [],
     maxConcurrentDownloads: 3,
     maxConcurrentUploads: 5,
+    maxDownloadAttempts: 5,
+    registryStallTimeout: 30,
     shutdownTimeout: 15,
     experimental: false,
     features: {},

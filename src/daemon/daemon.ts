@@ -31,7 +31,7 @@ import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { log } from "../lib/log.js";
-import { mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
+import { daemonMountMatcher, mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
 import { mountsUnder } from "../snapshot/mounts.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
@@ -65,6 +65,8 @@ function initPath(cfg: DaemonConfig): string {
 export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
+  /** Which mounts under the data-root are the daemon's own (swept at start and stop). */
+  private ownMount?: (mountPoint: string) => boolean;
   private logging?: ContainerLogging;
   private metricsListener?: MetricsListener;
   private events?: EventBus;
@@ -155,7 +157,8 @@ export class Daemon {
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
     // Mounts a crash left: cp/export mounts of stopped containers, build overlays, unused volume mounts.
-    await sweepMounts([cfg.dataRoot, cfg.execRoot], mountsInUse(store.all()));
+    const ownMount = (this.ownMount = daemonMountMatcher(cfg.dataRoot, (name) => !!storage.volumes.store.find(name)?.Options?.type));
+    await sweepMounts(cfg.dataRoot, ownMount, mountsInUse(store.all()));
     // Scratch dirs of interrupted loads and builds (never through a mount that would not go away).
     for (const scratch of ["tmp", "build"].map((d) => path.join(cfg.dataRoot, d))) {
       if ((await mountsUnder(scratch)).length === 0) await fs.rm(scratch, { recursive: true, force: true });
@@ -215,7 +218,7 @@ export class Daemon {
     await this.networking?.close();
     if (!this.containers) return;
     const all = this.containers.deps.store.all();
-    await sweepMounts([this.config.dataRoot, this.config.execRoot], mountsInUse(all));
+    if (this.ownMount) await sweepMounts(this.config.dataRoot, this.ownMount, mountsInUse(all));
     if (!all.some((c) => isRunning(c.state.status))) await removeCgroupParent(this.config.cgroupParent);
   }
 
