@@ -22,7 +22,11 @@ export function TimeChart({ title, series, data, format }: { title: string; seri
         height: 180,
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? "–" : format(v)) }))],
         axes: [{}, { values: (_u: uPlot, vals: number[]) => vals.map(format), size: 70 }],
-        scales: { y: { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] } },
+        // At least the last minute, ending at the newest sample (uPlot pads a lone sample by a day of ms: years).
+        scales: { x: { time: true, range: (u: uPlot, min: number) => {
+          const last = (u.data[0].at(-1) as number | undefined) ?? min;
+          return [Math.min(min, last - 60), last];
+        } }, y: { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.1 : 1] } },
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
       },

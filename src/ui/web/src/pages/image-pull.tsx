@@ -37,7 +37,8 @@ export function ImagePull({ onPulled }: { onPulled: () => void }) {
     try {
       await streamJson("POST", withQuery("/images/create", splitReference(r)), (m) => {
         if (m.error || m.errorDetail) throw new Error(m.errorDetail?.message ?? m.error);
-        if (m.id && m.status) {
+        // "Pulling from REPO" carries the tag as its id: a heading, not a layer.
+        if (m.id && m.status && !/^Pulling from /.test(m.status)) {
           const l = (acc[m.id] ??= { status: "", current: 0, total: 0 });
           l.status = m.status;
           if (m.progressDetail?.total) l.total = m.progressDetail.total;
