@@ -4,7 +4,7 @@ import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { validateCreateConfig } from "./validate-config.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
-import { defaultMaskedPaths, defaultReadonlyPaths } from "../../runtime/spec/index.js";
+import { defaultMaskedPaths, defaultReadonlyPaths } from "../../runtime/spec/defaults.js";
 import { mergeHealthConfig, type HealthConfig } from "../health/health-config.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
@@ -70,6 +70,12 @@ export async function buildContainerRecord(
   validateCreateConfig(body, hostConfig);
   // dockerd's default IPC mode is private (the router makes it shareable for API < 1.40).
   hostConfig.IpcMode ||= "private";
+  // As dockerd: an unprivileged container without its own lists records the defaults, so inspect
+  // shows what is masked; an explicit list (even an empty one) replaces them.
+  if (!hostConfig.Privileged) {
+    hostConfig.MaskedPaths ??= defaultMaskedPaths();
+    hostConfig.ReadonlyPaths ??= defaultReadonlyPaths();
+  }
   // dockerd's default cgroup namespace: the host's on cgroup v1, a private one on v2.
   hostConfig.CgroupnsMode ||= (await detectHostInfo()).cgroupVersion === 2 ? "private" : "host";
   const policy = hostConfig.RestartPolicy?.Name ?? "";
@@ -78,15 +84,6 @@ export async function buildContainerRecord(
     throw new InvalidArgumentError(`unknown or invalid runtime name: ${hostConfig.Runtime}`);
   }
   hostConfig.Runtime = hostConfig.Runtime || deps.defaultRuntime;
-  // dockerd records the paths it masks: the defaults unless the client gave a list (even empty).
-  const unconfined = (hostConfig.SecurityOpt ?? []).some((o) => /^systempaths[=:]unconfined$/.test(o));
-  if (hostConfig.Privileged || unconfined) {
-    hostConfig.MaskedPaths = unconfined ? [] : hostConfig.MaskedPaths ?? null;
-    hostConfig.ReadonlyPaths = unconfined ? [] : hostConfig.ReadonlyPaths ?? null;
-  } else {
-    hostConfig.MaskedPaths ??= defaultMaskedPaths();
-    hostConfig.ReadonlyPaths ??= defaultReadonlyPaths();
-  }
   // The logging extension puts in the daemon's default driver when none is named.
   hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type ?? "", Config: { ...(hostConfig.LogConfig?.Config ?? {}) } };
   hostConfig.ConsoleSize = consoleSizeOf(hostConfig.ConsoleSize);

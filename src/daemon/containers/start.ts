@@ -76,8 +76,6 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       pid: hc.PidMode === "host" ? "host" : "private",
       uts: hc.UTSMode === "host" ? "host" : "private",
       privileged: !!hc.Privileged,
-      maskedPaths: hc.MaskedPaths ?? undefined,
-      readonlyPaths: hc.ReadonlyPaths ?? undefined,
       capAdd: hc.CapAdd ?? [],
       capDrop: hc.CapDrop ?? [],
       readonlyRootfs: !!hc.ReadonlyRootfs,
@@ -86,6 +84,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       cgroupsPath: `${deps.cgroupParent.replace(/\/$/, "")}/${c.id}`,
       init: useInit ? { hostPath: deps.initPath } : undefined,
       securityOpt: hc.SecurityOpt ?? undefined,
+      maskedPaths: hc.MaskedPaths ?? undefined,
+      readonlyPaths: hc.ReadonlyPaths ?? undefined,
       sysctls: hc.Sysctls ?? undefined,
       ulimits: mergeUlimits(hc.Ulimits ?? undefined, defaults.ulimits),
   };

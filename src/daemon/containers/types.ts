@@ -56,11 +56,11 @@ export interface HostConfig {
   PidMode?: string;
   UTSMode?: string;
   Privileged?: boolean;
-  /** Filled with the defaults at create unless given (or privileged, or `systempaths=unconfined`), as dockerd. */
-  MaskedPaths?: string[] | null;
-  ReadonlyPaths?: string[] | null;
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;
+  /** Paths hidden from the container; null/absent means the defaults (a privileged container has none). */
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   ShmSize?: number;
   /** [height, width] of the TTY when the process starts (API >= 1.42). */
   ConsoleSize?: [number, number] | null;

@@ -63,28 +63,6 @@ describe("edges from moby's integration suite", () => {
     assert.ok((await run("test", ["-x", `${out}/bin/sh`])).code === 0 || (await run("test", ["-L", `${out}/bin/sh`])).code === 0);
   });
 
-  test("HostConfig.MaskedPaths/ReadonlyPaths: the defaults are recorded at create, a given list (even empty) is kept and applied", async () => {
-    const paths = async (id: string) => {
-      const h = (await api(d.socket, "GET", `/containers/${id}/json`)).json().HostConfig;
-      return { masked: h.MaskedPaths, ro: h.ReadonlyPaths };
-    };
-    const create = async (hc: object) => {
-      const r = await api(d.socket, "POST", "/containers/create", { Image: "busybox", Cmd: ["cat", "/proc/keys"], HostConfig: hc });
-      assert.equal(r.status, 201, r.body);
-      cleanup.push(["rm", "-f", r.json().Id]);
-      return r.json().Id as string;
-    };
-    const plain = await paths(await create({}));
-    assert.ok(plain.masked.includes("/proc/kcore") && plain.masked.includes("/sys/firmware"), JSON.stringify(plain));
-    assert.deepEqual(plain.ro, ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
-    const custom = await create({ MaskedPaths: ["/proc/keys"], ReadonlyPaths: [] });
-    assert.deepEqual(await paths(custom), { masked: ["/proc/keys"], ro: [] });
-    await ok(["start", "-a", custom]).then((out) => assert.equal(out, ""));
-    assert.deepEqual(await paths(custom), { masked: ["/proc/keys"], ro: [] }, "kept after the run");
-    assert.deepEqual(await paths(await create({ Privileged: true })), { masked: null, ro: null });
-    assert.deepEqual(await paths(await create({ SecurityOpt: ["systempaths=unconfined"] })), { masked: [], ro: [] });
-  });
-
   test("update --cpu-quota -1 lifts the quota (the runtime cannot write -1)", async () => {
     const name = uniqueName("quota");
     await ok(["run", "-d", "--name", name, "busybox", "top"]);
