@@ -89,8 +89,8 @@ export async function wireSwarm(d: SwarmWiringDeps): Promise<{ routes: Route[]; 
   const networks: NetworksBackend = {
     list: (f) => d.networking.list(f),
     inspect: (ref) => d.networking.inspect(ref),
-    create: async (req) => {
-      if (req.Driver !== "overlay") return d.networking.create(req as never);
+    create: async (req, opts) => {
+      if (req.Driver !== "overlay") return d.networking.create(req as never, opts);
       if (!swarm.active) throw new ForbiddenError("This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.");
       if (swarm.session?.state.role !== "manager") throw new ForbiddenError("Cannot create a multi-host network from a worker node. Please create the network from a manager node.");
       const r = await createOverlay(m(), req as never);
