@@ -23,11 +23,22 @@ export interface RunOpts {
   input?: string;
 }
 
+/**
+ * The environment of every measured command. NODE_EXTRA_CA_CERTS (set on some CI and sandbox
+ * machines, never by a Node install) makes each Node process parse a CA bundle at start
+ * (~40 ms of CPU): wharf's own CLI rows are measured as a user's machine runs them.
+ */
+export function childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 /** Run a command to completion, wall-clock timed from spawn to exit. Never inherits stdin. */
 export function runCmd(c: Cmd, opts: RunOpts = {}): Promise<Ran> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(c.cmd, c.args, { env: { ...process.env, ...c.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(c.cmd, c.args, { env: childEnv(c.env), stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let outBytes = 0;
