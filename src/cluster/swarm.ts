@@ -307,7 +307,7 @@ export class Swarm {
 
   /** Connect to etcd, waiting (bounded) for the member to answer. */
   private async connect(state: LocalState, files: LocalFiles, waitMs = 30_000): Promise<ClusterStore> {
-    const store = new ClusterStore(state.endpoints, { ca: files.ca, cert: files.cert, key: files.key });
+    const store = await ClusterStore.open(state.endpoints, { ca: files.ca, cert: files.cert, key: files.key });
     const deadline = Date.now() + waitMs;
     for (;;) {
       try {
