@@ -69,7 +69,10 @@ export async function must(c: Cmd, opts: RunOpts = {}): Promise<Ran> {
 
 export class CommandError extends Error {
   constructor(readonly c: Cmd, readonly r: Ran) {
-    super(`${[c.cmd, ...c.args].join(" ").slice(0, 160)} → exit ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+    const out = (r.stderr || r.stdout).trim();
+    // a long error's cause is usually at its end (a traceback, a daemon's last words)
+    const shown = out.length > 600 ? `${out.slice(0, 200)} … ${out.slice(-400)}` : out;
+    super(`${[c.cmd, ...c.args].join(" ").slice(0, 160)} → exit ${r.code}: ${shown}`);
   }
 }
 
