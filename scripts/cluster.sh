@@ -24,7 +24,7 @@ up() {
     mkdir -p "$root"
     nsenter --net="/run/netns/$ns" -- unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "node$i" \
       bin/wharf daemon -H "unix://$sock" --data-root "$root/data" --exec-root "/run/wsw-$id-$i" --pidfile "$root/wharf.pid" \
-      --bridge "wsb$i" --bip "10.213.$((20 + i)).1/24" --cgroup-parent "/wsw-$id-$i" >"$root/daemon.log" 2>&1 &
+      --bridge "wsb$id$i" --bip "10.213.$((20 + i)).1/24" --cgroup-parent "/wsw-$id-$i" >"$root/daemon.log" 2>&1 &
     for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.2; done
     if [ -f build/busybox.tar ]; then
       curl -s --unix-socket "$sock" -X POST -H 'Content-Type: application/x-tar' --data-binary @build/busybox.tar \

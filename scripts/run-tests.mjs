@@ -22,6 +22,11 @@ const walk = (d) => {
 for (const d of ["dist/src", "dist/test"]) if (existsSync(join(root, d))) walk(join(root, d));
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
+// node --test with no file runs every test it can find: a filter that matches nothing must not do that.
+if (selected.length === 0) {
+  console.error(`tests: no compiled test file matches ${filter.join(" ")} (run \`npm run build\` first?)`);
+  process.exit(1);
+}
 // Multi-host scenarios (several daemons and etcd members in network namespaces) run on
 // their own after the rest, with a longer per-file limit: on a loaded 2-core machine
 // one file needs more than the 5 minutes every other file gets.

@@ -15,6 +15,7 @@ import { statsScenario } from "./stats.js";
 import { eventsScenario } from "./events.js";
 import { restartPolicyScenario } from "./restart-policy.js";
 import { pullPushScenario } from "./pull-push.js";
+import { swarmScenario } from "./swarm.js";
 import { composeScenario } from "./compose.js";
 import { cpScenario } from "./cp.js";
 import { loggingScenario, metricsScrapeScenario } from "./logging.js";
@@ -38,6 +39,7 @@ export function allScenarios(): Scenario[] {
     restartPolicyScenario(),
     pullPushScenario(),
     cpScenario(),
+    swarmScenario(),
     composeScenario(),
     loggingScenario(),
     metricsScrapeScenario(),

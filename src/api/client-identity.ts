@@ -19,6 +19,8 @@ export function clientIdentity(socket: net.Socket): string {
 }
 
 function identify(socket: net.Socket): string {
+  const inProcess = (socket as unknown as { inProcessIdentity?: string }).inProcessIdentity;
+  if (inProcess) return inProcess;
   const from = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : "";
   if (socket instanceof TLSSocket) {
     const cert = socket.getPeerCertificate();

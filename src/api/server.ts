@@ -10,6 +10,7 @@ import { API_VERSION, compareVersions } from "./version.js";
 import { errorMessage } from "../lib/errors.js";
 import { log } from "../lib/log.js";
 import { clientIdentity } from "./client-identity.js";
+import { socketPair } from "./in-process.js";
 
 const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
 
@@ -28,9 +29,28 @@ export class ApiServer {
   private readonly router = new Router();
   private readonly servers: http.Server[] = [];
   private readonly sockets = new Set<Duplex>();
+  /** Serves connections made inside the daemon (the dashboard); never listens. */
+  private inProcess?: http.Server;
 
   constructor(private readonly opts: ServerOptions) {
     this.router.add(opts.routes);
+  }
+
+  /**
+   * A connection to this API from inside the daemon process. Requests on it
+   * go through the same router, version handling and checks as a socket
+   * client's; `identity` names the caller in the debug log.
+   */
+  connectInProcess(identity: string): Duplex {
+    if (!this.inProcess) {
+      this.inProcess = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => void this.handle(req, res));
+      this.inProcess.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void this.handle(req, undefined, socket, head));
+    }
+    const [client, server] = socketPair(identity);
+    this.sockets.add(server);
+    server.on("close", () => this.sockets.delete(server));
+    this.inProcess.emit("connection", server);
+    return client;
   }
 
   async listen(): Promise<void> {

@@ -3,7 +3,7 @@ import type https from "node:https";
 import net from "node:net";
 import type tls from "node:tls";
 import type { Duplex } from "node:stream";
-import type { EngineHost } from "./host.js";
+import type { EngineHost, InProcessHost } from "./host.js";
 import { SshStream } from "./ssh-stream.js";
 import { lazyBuiltin } from "../lib/lazy-builtin.js";
 
@@ -51,7 +51,21 @@ class SshAgent extends http.Agent {
 // Host header with net.isIP, whose first call compiles the IPv6 pattern (~30 ms of a CLI start).
 const NO_SNI = { servername: "" } as http.RequestOptions;
 
+/** An agent whose connections are the host's in-memory streams. */
+class InProcessAgent extends http.Agent {
+  constructor(private readonly host: InProcessHost) {
+    super({ keepAlive: true, maxSockets: 16 });
+  }
+  override createConnection(): Duplex {
+    return this.host.connect();
+  }
+}
+
 export function makeDial(host: EngineHost, clientTls?: ClientTls): Dial {
+  if (host.kind === "in-process") {
+    const base = { host: "localhost", ...NO_SNI };
+    return { request: http.request, agent: new InProcessAgent(host), base, direct: () => ({ ...base, agent: undefined, createConnection: () => host.connect() as unknown as net.Socket }) };
+  }
   if (host.kind === "unix") {
     const base = { socketPath: host.socketPath, host: "localhost", ...NO_SNI };
     return { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), base, direct: () => base };
@@ -73,6 +87,7 @@ export function makeDial(host: EngineHost, clientTls?: ClientTls): Dial {
 export function dialRaw(host: EngineHost, clientTls?: ClientTls): Promise<Duplex & { end(): unknown }> {
   return new Promise((resolve, reject) => {
     if (host.kind === "ssh") return resolve(new SshStream(host));
+    if (host.kind === "in-process") return resolve(host.connect());
     let s: net.Socket;
     if (host.kind === "unix") s = net.connect(host.socketPath);
     else if (clientTls) s = tlsMod().connect({ host: host.hostname, port: host.port, servername: net.isIP(host.hostname) ? undefined : host.hostname, ...tlsOptions(clientTls), allowHalfOpen: true } as tls.ConnectionOptions);

@@ -8,7 +8,15 @@ export const DEFAULT_HOST = "unix:///var/run/wharf.sock";
 export type EngineHost =
   | { kind: "unix"; socketPath: string; raw: string }
   | { kind: "tcp"; hostname: string; port: number; raw: string }
-  | SshHost;
+  | SshHost
+  | InProcessHost;
+
+/** An engine in the caller's own process (the daemon's dashboard): each connection is an in-memory stream. */
+export interface InProcessHost {
+  kind: "in-process";
+  connect(): import("node:stream").Duplex;
+  raw: string;
+}
 
 /** ssh://: the client runs `ssh … wharf system dial-stdio` and speaks HTTP over its stdio. */
 export interface SshHost {

@@ -68,9 +68,7 @@ export class Agent implements ClusterComponent {
     for (const [cid, tid] of this.runtime.taskContainers()) byTask.set(tid, cid);
     const mine = new Set(tasks.map((t) => t.value.ID));
     // Containers of tasks that are gone (service removed and collected, node removed): stop them.
-    for (const [tid, cid] of byTask) {
-      if (!mine.has(tid) && !this.starting.has(tid)) await this.discard(cid).catch(() => undefined);
-    }
+    await Promise.all([...byTask].filter(([tid]) => !mine.has(tid) && !this.starting.has(tid)).map(([, cid]) => this.discard(cid).catch(() => undefined)));
     await Promise.all(tasks.map((t) => this.reconcile(s, t, byTask.get(t.value.ID)).catch((err) => log.warn("swarm task reconcile failed", { task: t.value.ID, error: errorMessage(err) }))));
   }
 
@@ -159,7 +157,7 @@ export class Agent implements ClusterComponent {
     await this.stopWatch?.().catch(() => undefined);
     if (!leaving) return;
     // Leaving the swarm: every task container goes.
-    for (const cid of this.runtime.taskContainers().keys()) await this.discard(cid).catch(() => undefined);
+    await Promise.all([...this.runtime.taskContainers().keys()].map((cid) => this.discard(cid).catch(() => undefined)));
     void s;
   }
 }

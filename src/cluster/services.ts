@@ -6,6 +6,7 @@ import { now, TERMINAL, type ServiceRecord, type ServiceSpec, type TaskRecord } 
 import type { Session } from "./swarm.js";
 import type { Versioned } from "./store.js";
 import { resolveServiceNetworks } from "./overlay-networks.js";
+import { assignVips, releaseVips } from "./task-networks.js";
 
 const PORT_RANGE = [30000, 32767];
 
@@ -118,8 +119,10 @@ export async function createService(s: Session, spec: ServiceSpec): Promise<{ ID
   const id = newClusterObjectId();
   const t = now();
   const rec: ServiceRecord = { ID: id, CreatedAt: t, UpdatedAt: t, Spec: norm, specVersion: 1, Endpoint: { Spec: norm.EndpointSpec, ...(norm.EndpointSpec?.Ports ? { Ports: norm.EndpointSpec.Ports } : {}) } };
+  await assignVips(s, rec);
   // The name key makes two creates of one name at once fail in etcd, not in a race here.
   if (!(await s.store.txn({ expect: { [`names/service/${norm.Name}`]: 0 }, put: { [`services/${id}`]: rec, [`names/service/${norm.Name}`]: id } }))) {
+    await releaseVips(s, rec);
     throw new ConflictError(`rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${norm.Name} already exists`);
   }
   return { ID: id };
@@ -168,13 +171,15 @@ export async function updateService(s: Session, ref: string, version: number | u
       ? { UpdateStatus: { State: rollback ? "rollback_started" : "updating", StartedAt: now(), Message: rollback ? "manually requested rollback" : "update in progress" } }
       : {}),
   };
+  await assignVips(s, rec, cur.value);
   if (!(await s.store.txn({ expect: { [cur.key]: cur.rev }, put: { [cur.key]: rec } }))) throw new ConflictError("rpc error: code = Unknown desc = update out of sequence");
   return { Warnings: null };
 }
 
 export async function removeService(s: Session, ref: string): Promise<void> {
   const cur = await findService(s, ref);
-  await s.store.txn({ expect: { [cur.key]: cur.rev }, del: [cur.key, `names/service/${cur.value.Spec.Name}`] });
+  if (!(await s.store.txn({ expect: { [cur.key]: cur.rev }, del: [cur.key, `names/service/${cur.value.Spec.Name}`] }))) throw new ConflictError("rpc error: code = Unknown desc = update out of sequence");
+  await releaseVips(s, cur.value);
   // The tasks are told to stop here; the agents stop them and the leader deletes them once they are down.
   for (const t of await s.store.list<TaskRecord>("tasks/")) {
     if (t.value.ServiceID !== cur.value.ID || t.value.DesiredState === "remove") continue;

@@ -1,4 +1,5 @@
-import type { Etcd3, IKeyValue, IRequestOp, ICompare, Lease } from "etcd3";
+import { Etcd3, isRecoverableError, type IKeyValue, type IRequestOp, type ICompare, type Lease } from "etcd3";
+import { circuitBreaker, retry, handleWhen, ConsecutiveBreaker } from "cockatiel";
 import { UnavailableError } from "../lib/errors.js";
 
 /**
@@ -39,15 +40,8 @@ function decode<T>(kv: IKeyValue): Versioned<T> {
   return { key: kv.key.toString().slice(PREFIX.length), value: JSON.parse(kv.value.toString()) as T, rev: Number(kv.mod_revision), created: Number(kv.create_revision) };
 }
 
-// etcd3 brings gRPC, protobufjs and OpenTelemetry (~180 modules, ~10 MB of heap): loaded when a
-// node first talks to its swarm store, not by every daemon at start.
-type Etcd3Module = typeof import("etcd3");
-type CockatielModule = typeof import("cockatiel");
-let etcd3: Etcd3Module | undefined;
-let cockatiel: CockatielModule | undefined;
-
 function unavailable(err: unknown): never {
-  if (err instanceof Error && ((etcd3?.isRecoverableError(err) ?? false) || /deadline|unavailable|ECONNREFUSED|No connection|Broken circuit|circuit breaker|timed out|etcdserver/i.test(err.message + err.name))) {
+  if (err instanceof Error && (isRecoverableError(err) || /deadline|unavailable|ECONNREFUSED|No connection|Broken circuit|circuit breaker|timed out|etcdserver/i.test(err.message + err.name))) {
     throw new UnavailableError(NO_QUORUM, { cause: err });
   }
   throw err;
@@ -56,16 +50,7 @@ function unavailable(err: unknown): never {
 export class ClusterStore {
   readonly etcd: Etcd3;
 
-  /** A store client (loads the etcd client library on first use). */
-  static async open(endpoints: string[], tls: TlsFiles, timeoutMs = 5000): Promise<ClusterStore> {
-    etcd3 ??= await import("etcd3");
-    cockatiel ??= await import("cockatiel");
-    return new ClusterStore(etcd3, cockatiel, endpoints, tls, timeoutMs);
-  }
-
-  private constructor(lib: Etcd3Module, policies: CockatielModule, endpoints: string[], tls: TlsFiles, timeoutMs: number) {
-    const { Etcd3, isRecoverableError } = lib;
-    const { circuitBreaker, retry, handleWhen, ConsecutiveBreaker } = policies;
+  constructor(endpoints: string[], tls: TlsFiles, timeoutMs = 5000) {
     this.etcd = new Etcd3({
       hosts: endpoints,
       credentials: { rootCertificate: Buffer.from(tls.ca), certChain: Buffer.from(tls.cert), privateKey: Buffer.from(tls.key) },

@@ -9,7 +9,7 @@ import { LocalStateStore, type LocalFiles, type LocalState } from "./local-state
 import { Heartbeat, newDataKey } from "./membership.js";
 import { DEFAULT_SWARM_SPEC, now, type ClusterRecord, type NodeRecord } from "./objects.js";
 import { certDigest, createCa, createCsr, signCsr, type NodeCert } from "./pki.js";
-import { ClusterStore } from "./store.js";
+import type { ClusterStore } from "./store.js";
 import { formatToken, newClusterObjectId, newSecret, parseToken, sameSecret } from "./tokens.js";
 import { detectAddr, resolveAddr, SWARM_PORT } from "./addresses.js";
 
@@ -85,6 +85,9 @@ export class Swarm {
   constructor(readonly engine: EngineFacts) {
     this.local = new LocalStateStore(path.join(engine.dataRoot, "swarm"));
   }
+
+  /** Runs once on the first manager after init (the ingress network). */
+  onInit?: (s: Session) => Promise<void>;
 
   addComponent(c: ClusterComponent): void {
     this.components.push(c);
@@ -190,6 +193,7 @@ export class Swarm {
         await store.put(`nodes/${nodeId}`, this.nodeRecord(nodeId, "manager", state));
         store.close();
         await this.activate(state, files);
+        await this.onInit?.(this.session!);
       } catch (err) {
         await this.teardownLocal();
         throw err;
@@ -307,7 +311,9 @@ export class Swarm {
 
   /** Connect to etcd, waiting (bounded) for the member to answer. */
   private async connect(state: LocalState, files: LocalFiles, waitMs = 30_000): Promise<ClusterStore> {
-    const store = await ClusterStore.open(state.endpoints, { ca: files.ca, cert: files.cert, key: files.key });
+    // Loaded on first use: a daemon outside any swarm never pays for the gRPC stack (start-up time, idle memory).
+    const { ClusterStore } = await import("./store.js");
+    const store = new ClusterStore(state.endpoints, { ca: files.ca, cert: files.cert, key: files.key });
     const deadline = Date.now() + waitMs;
     for (;;) {
       try {

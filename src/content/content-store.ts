@@ -27,7 +27,8 @@ export interface ContentProvider {
 
 export interface ContentIngester {
   put(data: Buffer | string, lease?: Lease): Promise<BlobInfo>;
-  ingest(stream: Readable, expectedDigest?: string, lease?: Lease): Promise<BlobInfo>;
+  /** `what` names the blob in errors ("the layer of container …"). */
+  ingest(stream: Readable, expectedDigest?: string, lease?: Lease, what?: string): Promise<BlobInfo>;
 }
 
 export interface ContentStore extends ContentProvider, ContentIngester {
@@ -42,4 +43,18 @@ export interface ContentStore extends ContentProvider, ContentIngester {
 export interface BlobInfo {
   digest: Digest;
   size: number;
+}
+
+/** A blob being written in pieces (see LocalContentStore.writer); commit or abort it. */
+export interface BlobWriter {
+  /** Bytes written so far. */
+  readonly offset: number;
+  write(chunk: Buffer): Promise<void>;
+  /** Drop what was written and start again from 0. */
+  truncate(): Promise<void>;
+  /** sha256 of what was written so far. */
+  digest(): Digest;
+  /** Verify against `expected` (InvalidArgumentError, nothing stored, on a mismatch) and make the blob visible. */
+  commit(expected: string, lease?: Lease): Promise<BlobInfo>;
+  abort(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { describeWriteError, InvalidArgumentError, NotFoundError } from "../lib/errors.js";
 import { writeFileAtomic } from "../lib/atomic-file.js";
 import { blobKey, type Lease } from "../metadata/leases.js";
-import type { BlobInfo, ContentStore } from "./content-store.js";
+import type { BlobInfo, BlobWriter, ContentStore } from "./content-store.js";
 import { digestHex, isDigest, parseDigest, sha256Digest, type Digest } from "./digest.js";
 
 /**
@@ -85,7 +86,7 @@ export class LocalContentStore implements ContentStore {
     return info;
   }
 
-  async ingest(stream: Readable, expectedDigest?: string, lease?: Lease): Promise<BlobInfo> {
+  async ingest(stream: Readable, expectedDigest?: string, lease?: Lease, what?: string): Promise<BlobInfo> {
     if (expectedDigest !== undefined) parseDigest(expectedDigest);
     await this.init();
     const tmp = this.tempPath();
@@ -115,10 +116,72 @@ export class LocalContentStore implements ContentStore {
       // Stop the producer too (a tee'd tar would otherwise block on this side forever).
       if (!stream.destroyed) stream.destroy();
       await fs.rm(tmp, { force: true });
-      throw describeWriteError(err, `blob ${expectedDigest ?? "(being downloaded)"} in the content store`);
+      throw describeWriteError(err, what ?? `blob ${expectedDigest ?? "(being stored)"} in the content store`);
     } finally {
       this.active.delete(path.basename(tmp));
     }
+  }
+
+  /**
+   * A blob written in pieces that can resume: `offset` says how much is
+   * written, `write` appends, `truncate` starts over, `commit` verifies and
+   * renames into place. Until commit or abort the file stays in ingest/ and
+   * is never swept. Used by downloads that resume with an HTTP Range.
+   */
+  async writer(what: string): Promise<BlobWriter> {
+    await this.init();
+    const tmp = this.tempPath();
+    const name = path.basename(tmp);
+    let fh: FileHandle;
+    try {
+      fh = await fs.open(tmp, "w+", 0o644);
+    } catch (err) {
+      this.active.delete(name);
+      throw describeWriteError(err, what);
+    }
+    let hash = createHash("sha256");
+    let offset = 0;
+    const done = async () => {
+      await fh.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true });
+      this.active.delete(name);
+    };
+    return {
+      get offset() {
+        return offset;
+      },
+      write: async (chunk: Buffer) => {
+        try {
+          await fh.write(chunk, 0, chunk.length, offset);
+        } catch (err) {
+          throw describeWriteError(err, what);
+        }
+        hash.update(chunk);
+        offset += chunk.length;
+      },
+      truncate: async () => {
+        await fh.truncate(0);
+        hash = createHash("sha256");
+        offset = 0;
+      },
+      digest: () => `sha256:${hash.copy().digest("hex")}` as Digest,
+      commit: async (expected: string, lease?: Lease) => {
+        const digest = `sha256:${hash.copy().digest("hex")}`;
+        if (digest !== expected) throw new InvalidArgumentError(`digest mismatch: expected ${expected}, got ${digest}`);
+        try {
+          await fh.sync();
+          await fh.close();
+          await lease?.hold(blobKey(digest));
+          await fs.rename(tmp, this.path(digest));
+        } catch (err) {
+          await done();
+          throw describeWriteError(err, what);
+        }
+        this.active.delete(name);
+        return { digest: digest as Digest, size: offset };
+      },
+      abort: done,
+    };
   }
 
   async delete(digest: string): Promise<void> {

@@ -1,6 +1,17 @@
 import type { DaemonConfig } from "./config.js";
 import { resolveTls, loadServerTls, type ServerTlsOptions } from "./api-tls.js";
-import { apiInfoWarnings, checkExposure, normalizeDaemonHost, type ExposureWarning } from "./api-exposure.js";
+import { apiInfoWarnings, checkExposure, isLoopback, normalizeDaemonHost, type ExposureWarning } from "./api-exposure.js";
+import { parseUiAddr } from "./config/ui-keys.js";
+import { InvalidArgumentError } from "../lib/errors.js";
+
+/** Where and how the dashboard listens (`--ui-addr`). */
+export interface UiListener {
+  host: string;
+  port: number;
+  loopback: boolean;
+  /** The daemon's TLS, when configured: the dashboard then serves HTTPS with the same certificate. */
+  tls?: ServerTlsOptions;
+}
 
 export interface ApiListeners {
   /** Normalised `unix://…` and `tcp://HOST:PORT` addresses. */
@@ -11,6 +22,7 @@ export interface ApiListeners {
   startWarnings: ExposureWarning[];
   /** What `docker info` lists under WARNING. */
   infoWarnings: string[];
+  ui?: UiListener;
 }
 
 /**
@@ -27,5 +39,18 @@ export async function prepareApiListeners(cfg: DaemonConfig, defaultSocket: stri
   const tcp = hosts.some((h) => h.startsWith("tcp://"));
   const serverTls = tcp ? loadServerTls(tls) : undefined;
   const startWarnings = await checkExposure(hosts, tls);
-  return { hosts, tls: serverTls, startWarnings, infoWarnings: apiInfoWarnings(hosts, tls) };
+  let ui: UiListener | undefined;
+  if (cfg.uiAddr) {
+    const { host, port } = parseUiAddr(cfg.uiAddr);
+    const loopback = await isLoopback(host);
+    const uiTls = tls.mode === "plain" ? undefined : (serverTls ?? loadServerTls(tls));
+    if (!loopback && !uiTls) {
+      throw new InvalidArgumentError(
+        `refusing to serve the dashboard on ${cfg.uiAddr} without TLS: the session token would cross the network in clear text. ` +
+          `Use a loopback address (127.0.0.1:PORT, reached from elsewhere through an ssh tunnel) or configure the daemon's TLS (--tlsverify --tlscacert --tlscert --tlskey)`,
+      );
+    }
+    ui = { host, port, loopback, tls: uiTls };
+  }
+  return { hosts, tls: serverTls, startWarnings, infoWarnings: apiInfoWarnings(hosts, tls), ui };
 }

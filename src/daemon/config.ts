@@ -43,11 +43,17 @@ export interface DaemonConfig {
   registryMirrors: string[];
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
+  /** Attempts per layer download (dockerd's max-download-attempts). */
+  maxDownloadAttempts: number;
+  /** wharf's own: seconds without a byte from a registry before a transfer attempt is given up. */
+  registryStallTimeout: number;
   /** Seconds a shutdown waits for containers to stop. */
   shutdownTimeout: number;
   experimental: boolean;
   features: Record<string, boolean>;
   metricsAddr?: string;
+  /** The dashboard's HOST:PORT; unset = no dashboard (and none of its code loaded). */
+  uiAddr?: string;
   cgroupParent: string;
   /** API TLS as given (unset = not said); api-tls.ts applies dockerd's rules. */
   tls: TlsSettings;
@@ -82,6 +88,8 @@ export function defaultConfig(): DaemonConfig {
     registryMirrors: [],
     maxConcurrentDownloads: 3,
     maxConcurrentUploads: 5,
+    maxDownloadAttempts: 5,
+    registryStallTimeout: 30,
     shutdownTimeout: 15,
     experimental: false,
     features: {},

@@ -31,13 +31,15 @@ import { SystemService, WHARF_VERSION } from "./system/system-service.js";
 import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file.js";
 import { wireStorageFeatures } from "./volumes/storage-features.js";
 import { log } from "../lib/log.js";
-import { mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
+import { daemonMountMatcher, mountsInUse, removeCgroupParent, sweepMounts } from "./host-cleanup.js";
 import { mountsUnder } from "../snapshot/mounts.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
 import type { MetricsListener } from "../metrics/metrics-server.js";
 import { wireSwarm } from "./swarm/wire.js";
+import type { UiListener } from "./api-listeners.js";
+import { startDashboardIfAsked, type Dashboard } from "./ui-wiring.js";
 
 /** dist/bin/wharf-shim, built by `make -C src/runtime/shim`. */
 function shimPath(): string {
@@ -62,17 +64,20 @@ function initPath(cfg: DaemonConfig): string {
 export class Daemon {
   private server?: ApiServer;
   private networking?: Networking;
+  /** Which mounts under the data-root are the daemon's own (swept at start and stop). */
+  private ownMount?: (mountPoint: string) => boolean;
   private logging?: ContainerLogging;
   private metricsListener?: MetricsListener;
   private events?: EventBus;
   private engineId = "";
   private swarm?: Awaited<ReturnType<typeof wireSwarm>>;
+  private dashboard?: Dashboard;
   containers!: ContainerService;
 
   constructor(
     readonly config: DaemonConfig,
     /** How the API is exposed, prepared by api-listeners.ts before start. */
-    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[] } = {},
+    private readonly api: { tls?: tls.TlsOptions; infoWarnings?: string[]; ui?: UiListener } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -156,7 +161,8 @@ export class Daemon {
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();
     // Mounts a crash left: cp/export mounts of stopped containers, build overlays, unused volume mounts.
-    await sweepMounts([cfg.dataRoot, cfg.execRoot], mountsInUse(store.all()));
+    const ownMount = (this.ownMount = daemonMountMatcher(cfg.dataRoot, (name) => !!storage.volumes.store.find(name)?.Options?.type));
+    await sweepMounts(cfg.dataRoot, ownMount, mountsInUse(store.all()));
     // Scratch dirs of interrupted loads and builds (never through a mount that would not go away).
     for (const scratch of ["tmp", "build"].map((d) => path.join(cfg.dataRoot, d))) {
       if ((await mountsUnder(scratch)).length === 0) await fs.rm(scratch, { recursive: true, force: true });
@@ -188,7 +194,7 @@ export class Daemon {
         ...authRoutes(images),
         ...commitRoutes({ commit: (o) => commitFromContainer(images, this.containers, o) }),
         ...distributionRoutes(images),
-        ...networkRoutes(networking),
+        ...networkRoutes(swarm.networks),
         ...buildRoutes(new BuildService({ containers: this.containers, images, workDir: path.join(cfg.dataRoot, "build") })),
         ...storage.routes(this.containers, images, new ContainerBackend(this.containers, imageIdOf)),
         ...swarm.routes,
@@ -196,6 +202,8 @@ export class Daemon {
       ],
     });
     await this.server.listen();
+    const server = this.server;
+    this.dashboard = await startDashboardIfAsked(this.api.ui, cfg, (who) => server.connectInProcess(who));
   }
 
   /**
@@ -205,6 +213,7 @@ export class Daemon {
    * parent. With live-restore, exactly what running containers use stays.
    */
   async stop(stopContainers: boolean): Promise<void> {
+    await this.dashboard?.close();
     await this.server?.close();
     await this.swarm?.close();
     await this.metricsListener?.close();
@@ -213,7 +222,7 @@ export class Daemon {
     await this.networking?.close();
     if (!this.containers) return;
     const all = this.containers.deps.store.all();
-    await sweepMounts([this.config.dataRoot, this.config.execRoot], mountsInUse(all));
+    if (this.ownMount) await sweepMounts(this.config.dataRoot, this.ownMount, mountsInUse(all));
     if (!all.some((c) => isRunning(c.state.status))) await removeCgroupParent(this.config.cgroupParent);
   }
 

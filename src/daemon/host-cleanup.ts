@@ -11,9 +11,9 @@ import type { WithMountPoints } from "../volume/mount-point.js";
 const run = promisify(execFile);
 
 /**
- * Host state the daemon leaves behind only while containers need it: mounts
- * under its roots (a stopped container's rootfs mounted for `cp`, build
- * overlays, volumes with driver options) and its cgroup parent. Called at
+ * Host state the daemon leaves behind only while containers need it: its
+ * own mounts under the data-root (a stopped container's rootfs mounted for
+ * `cp`, build overlays, volumes with driver options) and its cgroup parent. Called at
  * start (after a crash) and at shutdown; whatever a running container uses
  * is kept.
  */
@@ -29,13 +29,31 @@ export function mountsInUse(containers: ContainerRecord[]): string[] {
   return keep;
 }
 
-/** Unmount every mount under `roots` except `keep` (deepest first); returns how many went. */
-export async function sweepMounts(roots: string[], keep: string[]): Promise<number> {
+/**
+ * Which mount points under the data-root are the daemon's own: a container
+ * rootfs (`storage/overlay/<key>/merged`, mounted for cp/export or by a
+ * monitor), anything under `build/` and `tmp/`, and a volume's `_data` when
+ * `isOptsVolume(name)` (a volume with driver options, mounted on first use).
+ * Everything else is the administrator's (the data-root itself on its own
+ * disk, a `volumes/` directory mounted from elsewhere …) and never touched.
+ */
+export function daemonMountMatcher(dataRoot: string, isOptsVolume: (name: string) => boolean): (mountPoint: string) => boolean {
+  const root = path.resolve(dataRoot);
+  return (m) => {
+    if (!m.startsWith(root + "/")) return false;
+    const rel = m.slice(root.length + 1).split("/");
+    if (rel[0] === "storage" && rel[1] === "overlay" && rel.length === 4 && rel[3] === "merged") return true;
+    if ((rel[0] === "build" || rel[0] === "tmp") && rel.length > 1) return true;
+    return rel[0] === "volumes" && rel.length === 3 && rel[2] === "_data" && isOptsVolume(rel[1]!);
+  };
+}
+
+/** Unmount the daemon's own mounts under `root` (see daemonMountMatcher) except `keep`, deepest first; returns how many went. */
+export async function sweepMounts(root: string, owned: (mountPoint: string) => boolean, keep: string[]): Promise<number> {
   const kept = new Set(keep.map((k) => path.resolve(k)));
-  const found = (await Promise.all(roots.map((r) => mountsUnder(r).catch(() => [] as string[])))).flat();
+  const found = (await mountsUnder(root).catch(() => [] as string[])).filter((m) => owned(m) && !kept.has(m));
   let n = 0;
   for (const m of [...new Set(found)].sort((a, b) => b.length - a.length)) {
-    if (kept.has(m)) continue;
     try {
       await run("umount", [m]).catch(() => run("umount", ["-l", m]));
       n++;

@@ -49,6 +49,7 @@ Options:
       --tlscert string          Path to TLS certificate file (default "~/.docker/cert.pem")
       --tlskey string           Path to TLS key file (default "~/.docker/key.pem")
       --tlsverify               Use TLS and verify the remote
+      --ui-addr string          Serve the web dashboard on HOST:PORT (loopback, or any address with TLS)
       --userland-proxy          Use userland proxy for loopback traffic (default true)
       --validate                Validate daemon configuration and exit
 
@@ -95,7 +96,7 @@ export async function runDaemon(args: string[]): Promise<void> {
     process.stderr.write(`wharf daemon: ${errorMessage(err)}\n`);
     process.exit(1);
   }
-  const daemon = new Daemon(cfg, { tls: listeners.tls, infoWarnings: listeners.infoWarnings });
+  const daemon = new Daemon(cfg, { tls: listeners.tls, infoWarnings: listeners.infoWarnings, ui: listeners.ui });
   try {
     await daemon.start();
   } catch (err) {

@@ -21,7 +21,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } catch (err) {
     // A failed write (a full disk) leaves the old file and no temp file.
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw describeWriteError(err, file);
+    throw describeWriteError(err, path.basename(file));
   }
 }
 

@@ -40,18 +40,25 @@ export function errorMessage(err: unknown): string {
 export class ArchiveError extends WharfError {}
 
 /** 500: the filesystem holding `what` is full (ENOSPC, EDQUOT); the message names what was being written. */
-export class DiskFullError extends WharfError {}
+export class DiskFullError extends WharfError {
+  /** The file whose write failed, when known. */
+  where?: string;
+}
 
 /**
  * Turn a filesystem error into one that says what was being written, so a
  * full disk reads "no space left on device: writing layer … (free space …)"
- * instead of a bare errno. Other errors pass through unchanged.
+ * instead of a bare errno. An error already described is described again
+ * with the caller's (wider) `what`, keeping the file; other errors pass
+ * through unchanged.
  */
 export function describeWriteError(err: unknown, what: string): unknown {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOSPC" || code === "EDQUOT") {
-    const where = (err as NodeJS.ErrnoException).path;
-    return new DiskFullError(`no space left on device: writing ${what}${where ? ` (${where})` : ""}; free space on that filesystem and retry`, { cause: err });
+  if (err instanceof DiskFullError || code === "ENOSPC" || code === "EDQUOT") {
+    const where = err instanceof DiskFullError ? err.where : (err as NodeJS.ErrnoException).path;
+    const out = new DiskFullError(`no space left on device: writing ${what}${where ? ` (${where})` : ""}; free space on that filesystem and retry`, { cause: err });
+    out.where = where;
+    return out;
   }
   return err;
 }

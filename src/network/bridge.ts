@@ -48,18 +48,32 @@ export async function chooseFreeSubnet(taken: string[], pools?: Cidr[]): Promise
  */
 export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number): Promise<void> {
   const cmds: string[] = [];
-  if (!(await linkExists(name))) cmds.push(`link add name ${name} address ${randomBridgeMac()} type bridge`);
+  const link = await linkMac(name);
+  if (link === undefined) cmds.push(`link add name ${name} address ${randomBridgeMac()} type bridge`);
   else if ((await addrAssignType(name)) !== NET_ADDR_SET) {
-    const mac = (await fs.readFile(`/sys/class/net/${name}/address`, "utf8").catch(() => "")).trim();
-    cmds.push(`link set dev ${name} address ${/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) ? mac : randomBridgeMac()}`);
+    // Setting the current address again pins it. (Also where /sys shows another network namespace's
+    // devices, a daemon started with `nsenter --net`: reading the address through `ip` is always right.)
+    cmds.push(`link set dev ${name} address ${link || randomBridgeMac()}`);
   }
   if (mtu) cmds.push(`link set dev ${name} mtu ${mtu}`);
-  await ipBatch(cmds);
+  if (cmds.length) await ipBatch(cmds);
   if (gatewayCidr) {
     const have = await output("ip", ["-4", "-o", "addr", "show", "dev", name]);
     if (!have.includes(` ${gatewayCidr} `)) await ipBatch([`addr replace ${gatewayCidr} dev ${name}`]);
   }
+  // Answers of the embedded DNS leave the bridge from 127.0.0.11 (un-DNAT): the ARP request for the
+  // container must still ask from the bridge's own address, or the container's reply is dropped
+  // as aimed at a loopback address and the answer is lost once the neighbour entry has expired.
+  await writeSysctl(`net.ipv4.conf.${name}.arp_announce`, "2").catch(() => undefined);
   await ipBatch([`link set dev ${name} up`]);
+}
+
+/** The MAC address of link `name` ("" when unreadable), undefined when there is no such link. */
+async function linkMac(name: string): Promise<string | undefined> {
+  const out = await output("ip", ["-j", "link", "show", "dev", name]).catch(() => undefined);
+  if (out === undefined) return undefined;
+  const mac = (JSON.parse(out || "[]") as { address?: string }[])[0]?.address ?? "";
+  return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) ? mac : "";
 }
 
 /** Give bridge `name` its IPv6 gateway address ("fd00::1/64"); idempotent. */
@@ -71,7 +85,10 @@ export async function ensureBridgeV6(name: string, gatewayCidr: string): Promise
 /** The kernel's addr_assign_type for an address set by hand (NET_ADDR_SET): it then never follows the ports. */
 const NET_ADDR_SET = 3;
 
+/** -1 when unknown: /sys/class/net shows the devices of the namespace sysfs was mounted in, which may not be ours. */
 async function addrAssignType(name: string): Promise<number> {
+  const [ours, there] = await Promise.all([fs.readlink("/proc/self/ns/net").catch(() => "a"), fs.readlink("/proc/1/ns/net").catch(() => "b")]);
+  if (ours !== there) return -1;
   return Number((await fs.readFile(`/sys/class/net/${name}/addr_assign_type`, "utf8").catch(() => "-1")).trim());
 }
 

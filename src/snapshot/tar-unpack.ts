@@ -45,9 +45,19 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
   const source = new PassThrough();
   input.pipe(source);
   input.once("error", (err) => source.destroy(err));
+  // A source destroyed without an error (the other half of a failed tee, an aborted upload) never ends: stop waiting for it.
+  const cut = () => {
+    if (!input.readableEnded && !source.destroyed) source.destroy(new Error("the archive stream was closed before its end"));
+  };
+  if (input.destroyed) queueMicrotask(cut);
+  else input.once("close", cut);
+  // Entries whose data is still being read: on a failure they are destroyed, since a
+  // parser that gets no more input never ends them and their writer would wait forever.
+  const reading = new Set<ReadEntry>();
   const fail = (err: unknown) => {
     failure ??= asInputError(err);
     aborted.abort();
+    for (const e of reading) e.destroy();
     input.unpipe(source);
     input.resume();
     source.destroy();
@@ -56,6 +66,10 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
     // Non-file entries carry no data: let the parser move on; their disk work is still serialised by `chain`.
     const isFile = entry.type === "File" || entry.type === "OldFile" || entry.type === "ContiguousFile";
     if (!isFile) entry.resume();
+    else {
+      reading.add(entry);
+      entry.once("end", () => reading.delete(entry));
+    }
     chain = chain
       .then(() => (failure ? undefined : writer.apply(entry)))
       .catch(fail)
@@ -96,7 +110,8 @@ export async function unpackTar(input: Readable, root: ScopedRoot, opts: UnpackO
 function asInputError(err: unknown): unknown {
   const code = (err as { code?: string } | undefined)?.code;
   if (typeof code === "string" && code.startsWith("TAR_")) {
-    const msg = (err as Error).message;
+    // node-tar's code is for us, not for the user: "TAR_ENTRY_INVALID: checksum failure" → "checksum failure".
+    const msg = (err as Error).message.replace(/^TAR_[A-Z_]+:\s*/, "");
     const what = /Truncated input|unexpected eof/i.test(msg) ? "unexpected EOF" : "archive/tar: invalid tar header";
     return archiveError(`${what} (${msg})`, err);
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { TestDaemon, api, run, waitFor, type RunResult } from "./daemon.js";
 
 /**
@@ -14,6 +14,7 @@ export class ClusterHost {
   readonly daemon = new TestDaemon();
   constructor(readonly netns: string, readonly ip: string, readonly hostname: string, readonly index: number) {
     // nsenter, not `ip netns exec`: that remounts /sys, which hides /sys/fs/cgroup from the OCI runtime.
+    this.daemon.startTimeoutMs = 90_000;
     this.daemon.wrap = ["nsenter", `--net=/run/netns/${netns}`, "--", "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', hostname];
   }
 
@@ -59,6 +60,13 @@ export class ClusterHost {
   }
 }
 
+/** WHARF_TEST_KEEP_LOGS=dir: each host's daemon and etcd logs are copied there before cleanup (debugging a failed run). */
+async function copyLogs(h: ClusterHost, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await copyFile(h.daemon.logFile, `${dir}/${h.hostname}-daemon.log`).catch(() => undefined);
+  await copyFile(`${h.daemon.dataRoot}/swarm/etcd/etcd.log`, `${dir}/${h.hostname}-etcd.log`).catch(() => undefined);
+}
+
 function sh(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
 }
@@ -93,8 +101,14 @@ export class TestCluster {
     return c;
   }
 
+  private async keepLogs(): Promise<void> {
+    const dir = process.env.WHARF_TEST_KEEP_LOGS;
+    if (dir) for (const h of this.hosts) await copyLogs(h, dir);
+  }
+
   /** Stop every daemon (each leaves its swarm first), then remove netns, bridge and leftovers. */
   async destroy(): Promise<void> {
+    await this.keepLogs();
     for (const h of this.hosts) {
       if (h.daemon.proc && h.daemon.proc.exitCode === null) await h.docker(["swarm", "leave", "--force"], 30_000).catch(() => undefined);
     }

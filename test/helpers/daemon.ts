@@ -103,6 +103,8 @@ export class TestDaemon {
   proc?: ChildProcess;
   /** A command the daemon runs under (e.g. `ip netns exec NS`): the daemon keeps its PID (the wrapper execs it). */
   wrap: string[] = [];
+  /** How long start() waits for /_ping (a loaded machine needs more for several daemons at once). */
+  startTimeoutMs = 60_000; // a loaded 2-core machine shared by several suites can take tens of seconds
 
   get host(): string {
     return `unix://${this.socket}`;
@@ -147,7 +149,7 @@ export class TestDaemon {
     await waitFor(`daemon ${this.id} to answer /_ping (log: ${this.logFile})`, async () => {
       if (exited) throw new Error(`daemon exited: ${await fs.readFile(this.logFile, "utf8")}`);
       return (await api(this.socket, "GET", "/_ping")).status === 200;
-    }, 60_000); // a loaded 2-core machine shared by several suites can take tens of seconds
+    }, this.startTimeoutMs);
   }
 
   async seedBusybox(): Promise<void> {

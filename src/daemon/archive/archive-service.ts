@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ConflictError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { ConflictError, describeWriteError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import { log } from "../../lib/log.js";
 import { closeFd, fdPath, readdirFd } from "../../lib/scoped-fs/at.js";
 import type { ScopedRoot } from "../../lib/scoped-fs/scoped-root.js";
@@ -98,7 +98,11 @@ export class ArchiveService {
         closeFd(fd);
       }
       const owner = opts.copyUIDGID ? archiveOwner(root, c.config.User) : undefined;
-      await unpackTar(body, root, { base: dest, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, owner });
+      try {
+        await unpackTar(body, root, { base: dest, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, owner });
+      } catch (err) {
+        throw describeWriteError(err, `files into container ${c.name.slice(1)} at ${containerPath(p)}`);
+      }
     });
     this.svc.deps.events.publish("container", "extract-to-dir", c.id, { image: c.image, name: c.name.slice(1) });
   }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { InvalidArgumentError } from "../../lib/errors.js";
+import { describeWriteError, InvalidArgumentError } from "../../lib/errors.js";
 import { parseDockerfile } from "../../build/dockerfile/parser.js";
 import { toDockerfile } from "../../build/dockerfile/instructions.js";
 import { parseDockerignore, PatternMatcher } from "../../lib/dockerignore.js";
@@ -44,7 +44,9 @@ export class BuildService {
       let text: string;
       try {
         // The context comes from the client: extracted and read inside its own root, so its links lead nowhere else.
-        await unpackTar(tar, context);
+        await unpackTar(tar, context).catch((err) => {
+          throw describeWriteError(err, "the build context");
+        });
         const dfName = opts.dockerfile || "Dockerfile";
         const df = context.readFile(path.posix.normalize("/" + dfName));
         if (df === undefined) throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${dfName}`);

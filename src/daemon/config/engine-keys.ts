@@ -151,6 +151,15 @@ export const engineKeys: ConfigKey[] = [
     validate: (n: number) => void (n < 0 && fail(`invalid max concurrent uploads: ${n}`)),
   },
   {
+    name: "max-download-attempts", flags: ["--max-download-attempts"], kind: int, field: "maxDownloadAttempts", reload: true,
+    validate: (n: number) => void (n < 1 && fail(`invalid max download attempts: ${n}`)),
+  },
+  {
+    // wharf's own (dockerd waits for a stalled registry forever): seconds without a byte before an attempt is given up.
+    name: "registry-stall-timeout", kind: int, field: "registryStallTimeout", reload: true,
+    validate: (n: number) => void (n < 1 && fail(`invalid registry stall timeout: ${n}`)),
+  },
+  {
     name: "shutdown-timeout", flags: ["--shutdown-timeout"], kind: int, field: "shutdownTimeout", reload: true,
     validate: (n: number) => void (n < 0 && fail(`invalid shutdown timeout: ${n}`)),
   },
@@ -166,7 +175,6 @@ export const engineKeys: ConfigKey[] = [
   { name: "fixed-cidr", flags: ["--fixed-cidr"], kind: str, ignored: "use --bip" },
   { name: "ip", flags: ["--ip"], kind: str, ignored: "ports bind to the address given with -p" },
   { name: "ip-masq", flags: ["--ip-masq"], kind: bool, ignored: "masquerading follows --iptables" },
-  { name: "max-download-attempts", flags: ["--max-download-attempts"], kind: int, ignored: "pulls retry a fixed number of times" },
   { name: "log-format", flags: ["--log-format"], kind: str, ignored: "the daemon's own log is text" },
   { name: "default-cgroupns-mode", flags: ["--default-cgroupns-mode"], kind: str, ignored: "cgroup namespaces follow the host's cgroup version" },
   { name: "selinux-enabled", flags: ["--selinux-enabled"], kind: bool, ignored: "SELinux is not supported" },

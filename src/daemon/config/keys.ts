@@ -4,7 +4,8 @@ import { engineKeys } from "./engine-keys.js";
 import type { ConfigCheck, ConfigKey } from "./key.js";
 import { checkDefaultLogConfig, loggingKeys } from "./logging-keys.js";
 import { tlsKeys } from "./tls-keys.js";
+import { uiKeys } from "./ui-keys.js";
 
-export const CONFIG_KEYS: readonly ConfigKey[] = [...engineKeys, ...loggingKeys, ...tlsKeys];
+export const CONFIG_KEYS: readonly ConfigKey[] = [...engineKeys, ...loggingKeys, ...tlsKeys, ...uiKeys];
 
 export const CONFIG_CHECKS: readonly ConfigCheck[] = [checkDefaultLogConfig];

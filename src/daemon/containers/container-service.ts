@@ -63,7 +63,7 @@ export class ContainerService {
       const e = err instanceof StartError ? err : err instanceof InvalidArgumentError || !(err instanceof Error) ? new StartError(String((err as Error)?.message ?? err), 128) : err;
       c.state.exitCode = e instanceof StartError ? e.exitCode : 128;
       c.state.error = e.message;
-      await this.deps.store.save(c);
+      await this.deps.store.saveOrLog(c, "the failed start");
       if (c.hostConfig.AutoRemove) await this.removeRecord(c);
       throw e;
     }
@@ -78,7 +78,7 @@ export class ContainerService {
       const { message, exitCode } = describeStartError((err as Error).message, c.path);
       c.state.exitCode = exitCode;
       c.state.error = message;
-      await this.deps.store.save(c);
+      await this.deps.store.saveOrLog(c, "the failed start");
       throw new StartError(message, exitCode);
     }
     c.state = {
@@ -91,7 +91,7 @@ export class ContainerService {
       startedAt: new Date().toISOString(),
       stoppedByUser: false,
     };
-    await this.deps.store.save(c);
+    await this.deps.store.saveOrLog(c, "the start");
     await this.runHooks("started", c);
     this.deps.events.publish("container", "start", c.id, this.attrs(c));
   }
@@ -114,7 +114,8 @@ export class ContainerService {
     // A container its policy brings back is "restarting" from its exit on, never "exited" in between.
     const restart = !c.hostConfig.AutoRemove && shouldRestart(c, exit.exitCode);
     c.state = { ...c.state, status: restart ? "restarting" : "exited", pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
-    await this.deps.store.save(c);
+    // A full disk must not keep `docker run`/`wait` waiting for an exit that happened (the monitor's exit file has it too).
+    await this.deps.store.saveOrLog(c, "the exit");
     live.unbind();
     live.endAttachments();
     await this.runHooks("exited", c);

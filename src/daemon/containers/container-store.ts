@@ -71,6 +71,19 @@ export class ContainerStore {
     await writeJsonAtomic(path.join(this.dir(rec.id), "config.v2.json"), rec);
   }
 
+  /**
+   * Save where the state change has already happened and must not be lost
+   * to a write error (an exit, a start): the record stays right in memory,
+   * the failure (a full disk) is logged, and the next save writes it.
+   */
+  async saveOrLog(rec: ContainerRecord, what: string): Promise<void> {
+    try {
+      await this.save(rec);
+    } catch (err) {
+      log.error(`cannot record ${what} of container ${rec.id}; it is kept in memory and written with the next change`, { error: (err as Error).message });
+    }
+  }
+
   async delete(rec: ContainerRecord): Promise<void> {
     this.byId.delete(rec.id);
     this.releaseName(rec.name, rec.id);

@@ -3,6 +3,7 @@ import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { validateCreateConfig } from "./validate-config.js";
 import { detectHostInfo } from "../../runtime/host-info.js";
+import { defaultMaskedPaths, defaultReadonlyPaths } from "../../runtime/spec/defaults.js";
 import { mergeHealthConfig, type HealthConfig } from "../health/health-config.js";
 import type { ContainerDeps } from "./deps.js";
 import { ZERO_TIME, type ContainerConfig, type ContainerRecord, type HostConfig } from "./types.js";
@@ -67,6 +68,12 @@ export async function buildContainerRecord(
   validateCreateConfig(body, hostConfig);
   // dockerd's default IPC mode is private (the router makes it shareable for API < 1.40).
   hostConfig.IpcMode ||= "private";
+  // As dockerd: an unprivileged container without its own lists records the defaults, so inspect
+  // shows what is masked; an explicit list (even an empty one) replaces them.
+  if (!hostConfig.Privileged) {
+    hostConfig.MaskedPaths ??= defaultMaskedPaths();
+    hostConfig.ReadonlyPaths ??= defaultReadonlyPaths();
+  }
   // dockerd's default cgroup namespace: the host's on cgroup v1, a private one on v2.
   hostConfig.CgroupnsMode ||= (await detectHostInfo()).cgroupVersion === 2 ? "private" : "host";
   const policy = hostConfig.RestartPolicy?.Name ?? "";

@@ -12,6 +12,9 @@ export function inspectContainer(c: ContainerRecord, p: InspectPaths, sizes?: { 
   const st = c.state;
   const etc = etcFilePaths(p.containerDir);
   const hc = { ...c.hostConfig };
+  // dockerd shows null where nothing is recorded (a privileged container's path lists).
+  hc.MaskedPaths ??= null;
+  hc.ReadonlyPaths ??= null;
   const out: Record<string, unknown> = {
     Id: c.id,
     Created: c.created,

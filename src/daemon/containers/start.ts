@@ -84,6 +84,8 @@ export async function launchContainer(deps: ContainerDeps, c: ContainerRecord): 
       cgroupsPath: `${deps.cgroupParent.replace(/\/$/, "")}/${c.id}`,
       init: useInit ? { hostPath: deps.initPath } : undefined,
       securityOpt: hc.SecurityOpt ?? undefined,
+      maskedPaths: hc.MaskedPaths ?? undefined,
+      readonlyPaths: hc.ReadonlyPaths ?? undefined,
       sysctls: hc.Sysctls ?? undefined,
       ulimits: mergeUlimits(hc.Ulimits ?? undefined, defaults.ulimits),
   };

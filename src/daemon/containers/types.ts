@@ -58,6 +58,9 @@ export interface HostConfig {
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;
+  /** Paths hidden from the container; null/absent means the defaults (a privileged container has none). */
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   ShmSize?: number;
   /** [height, width] of the TTY when the process starts (API >= 1.42). */
   ConsoleSize?: [number, number] | null;

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { ConflictError, InvalidArgumentError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import { spawnShim, connectShim, type ExitInfo } from "../../runtime/shim/shim-client.js";
+import { spawnShim, connectShim, readExitFile, type ExitInfo } from "../../runtime/shim/shim-client.js";
 import { LiveContainer } from "../containers/live.js";
 import type { ContainerService } from "../containers/container-service.js";
 import { stateDir } from "../containers/start.js";
@@ -123,7 +123,9 @@ export class ExecService {
     await conn.start();
     this.deps.events.publish("container", `exec_start: ${cfg.Cmd.join(" ")}`, c.id, this.attrs(c.id, { execID: e.id }));
     const finish = (async () => {
-      const exit = await Promise.race([exited, closed.then(() => undefined)]);
+      // A fast process can exit and its monitor close the socket before the exit frame is read:
+      // exit.json holds the same record (126 only when there is none at all).
+      const exit = (await Promise.race([exited, closed.then(() => undefined)])) ?? (await readExitFile(dir).catch(() => undefined));
       e.running = false;
       e.exitCode = exit?.exitCode ?? 126;
       e.expiresAt = Date.now() + KEEP_FINISHED_MS;

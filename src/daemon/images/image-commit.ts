@@ -66,11 +66,12 @@ async function commitWithLease(req: CommitRequest, lease: Lease): Promise<string
       throw err;
     };
     const [storing, applying] = await Promise.allSettled([
-      svc.content.ingest(toStore, undefined, lease).catch(stopAll),
+      svc.content.ingest(toStore, undefined, lease, `the new layer${req.containerId ? ` of container ${req.containerId}` : ""}`).catch(stopAll),
       svc.snapshotter.applyLayer(parentRec ? topChainId(parentRec) : undefined, toApply, { lease }).catch(stopAll),
     ]);
-    if (storing.status === "rejected") throw describeWriteError(storing.reason, `the layer of the committed container`);
-    if (applying.status === "rejected") throw describeWriteError(applying.reason, `the layer of the committed container`);
+    const what = `the new layer${req.containerId ? ` of container ${req.containerId}` : ""}`;
+    if (storing.status === "rejected") throw describeWriteError(storing.reason, what);
+    if (applying.status === "rejected") throw describeWriteError(applying.reason, what);
     const kept = storing.value;
     const layer = applying.value;
     if (kept.digest === layer.diffId) {

@@ -12,9 +12,14 @@ import { openRepository } from "../../registry/client/open.js";
 import type { RepositoryClient } from "../../registry/client/repository.js";
 import type { DistributionDeps } from "./distribution-deps.js";
 import { blobKey, layerKey, type Lease } from "../../metadata/leases.js";
+import { downloadBlob } from "./blob-download.js";
 import { layerProgress, layerStatus, shortId, throttle, type ProgressFn } from "./progress.js";
 
 const PARALLEL_DOWNLOADS = 3;
+/** dockerd's default max-download-attempts. */
+const DOWNLOAD_ATTEMPTS = 5;
+/** A registry that sends nothing for this long is given up on for that attempt (dockerd waits forever). */
+const STALL_SECONDS = 30;
 
 /**
  * `docker pull`: resolve the manifest (choosing the platform from an index),
@@ -53,7 +58,7 @@ export async function pullImage(deps: DistributionDeps, ref: Reference, auth: Au
     await lease.hold(blobKey(top.digest), blobKey(manifest.config.digest), ...manifest.layers.map((l) => blobKey(l.digest)), ...chains.map(layerKey));
     const present = await Promise.all(chains.map((c) => deps.snapshotter.hasLayer(c)));
     manifest.layers.forEach((l, i) => progress(layerStatus(shortId(l.digest), present[i] ? "Already exists" : "Pulling fs layer")));
-    const downloads = downloadAll(deps, repo, manifest.layers, present, added.blobs, progress);
+    const downloads = downloadAll(deps, repo, manifest.layers, present, added.blobs, progress, lease);
     let size = 0;
     for (let i = 0; i < chains.length; i++) {
       const layer = manifest.layers[i];
@@ -92,7 +97,7 @@ export async function pullImage(deps: DistributionDeps, ref: Reference, auth: Au
 }
 
 /** Start the downloads of missing blobs, at most max-concurrent-downloads (default 3) at a time; one promise per layer. */
-function downloadAll(deps: DistributionDeps, repo: RepositoryClient, layers: Descriptor[], present: boolean[], added: string[], progress: ProgressFn): Promise<void>[] {
+function downloadAll(deps: DistributionDeps, repo: RepositoryClient, layers: Descriptor[], present: boolean[], added: string[], progress: ProgressFn, lease: Lease): Promise<void>[] {
   let running = 0;
   const waiting: (() => void)[] = [];
   const slot = async () => {
@@ -105,30 +110,14 @@ function downloadAll(deps: DistributionDeps, repo: RepositoryClient, layers: Des
   };
   const all = layers.map(async (layer, i) => {
     if (present[i] || (await deps.content.has(layer.digest))) return;
-    const id = shortId(layer.digest);
     await slot();
     try {
-      const res = await repo.getBlob(layer.digest);
-      const total = Number(res.headers["content-length"] ?? layer.size) || layer.size;
-      let current = 0;
-      const report = throttle(100, (n) => progress(layerProgress(id, "Downloading", n, total)));
-      const tap = new Transform({
-        transform(chunk: Buffer, _e, cb) {
-          current += chunk.length;
-          report(current);
-          cb(null, chunk);
-        },
+      await downloadBlob(layer, {
+        content: deps.content, repo, lease, progress,
+        attempts: deps.registry.maxDownloadAttempts || DOWNLOAD_ATTEMPTS,
+        stallMs: (deps.registry.registryStallTimeout || STALL_SECONDS) * 1000,
       });
-      res.on("error", (e) => tap.destroy(e));
-      try {
-        await deps.content.ingest(res.pipe(tap), layer.digest);
-      } catch (err) {
-        if (current < total) throw new UnavailableError(`failed to download layer ${layer.digest}: unexpected EOF after ${current} of ${total} bytes`, { cause: err });
-        throw new InvalidArgumentError(`filesystem layer verification failed for digest ${layer.digest}: digest mismatch`, { cause: err });
-      }
       added.push(layer.digest);
-      progress(layerStatus(id, "Verifying Checksum"));
-      progress(layerStatus(id, "Download complete"));
     } finally {
       release();
     }

@@ -9,6 +9,7 @@ import type { AuthConfig } from "../../registry/client/auth.js";
 import { openRepository } from "../../registry/client/open.js";
 import type { RepositoryClient } from "../../registry/client/repository.js";
 import { uploadChunked } from "../../registry/client/chunked-upload.js";
+import { withRetries } from "../../registry/client/retry.js";
 import type { DistributionDeps } from "./distribution-deps.js";
 import { blobKey, layerKey, type Lease } from "../../metadata/leases.js";
 import { compressedLayer } from "./layer-source.js";
@@ -17,6 +18,8 @@ import { layerProgress, layerStatus, shortId, throttle, type ProgressFn } from "
 /** Layers above this size go up in PATCH chunks (resumable, as docker pushes); smaller ones in one PUT. */
 const CHUNKED_ABOVE = 8 << 20;
 const CHUNK_SIZE = 8 << 20;
+/** dockerd's attempts per layer upload. */
+const UPLOAD_ATTEMPTS = 5;
 
 /**
  * `docker push`: every tag of the repository (or just `ref.tag`) goes to
@@ -75,31 +78,34 @@ async function pushLayer(deps: DistributionDeps, repo: RepositoryClient, ref: Re
   const blob = await compressedLayer(deps, diffId, chainId, lease);
   const desc: Descriptor = { mediaType: blob.mediaType, size: blob.size, digest: blob.digest };
   const here = `${ref.domain}/${ref.path}`;
-  if (await repo.blobExists(blob.digest)) {
-    progress(layerStatus(id, "Layer already exists"));
-  } else {
-    const from = (blob.sources ?? []).find((s) => s !== here && s.startsWith(`${ref.domain}/`));
-    const mounted = from ? await repo.mount(blob.digest, from.slice(ref.domain.length + 1)) : false;
-    if (mounted) progress(layerStatus(id, `Mounted from ${from!.slice(ref.domain.length + 1)}`));
-    else {
-      const report = throttle(100, (n) => progress(layerProgress(id, "Pushing", n, blob.size)));
-      if (blob.size > CHUNKED_ABOVE) {
-        await uploadChunked(repo, blob.digest, blob.size, fileRange(deps.content.path(blob.digest)), { chunkSize: CHUNK_SIZE, onProgress: report });
-      } else {
-        let current = 0;
-        const tap = new Transform({
-          transform(chunk: Buffer, _e, cb) {
-            current += chunk.length;
-            report(current);
-            cb(null, chunk);
-          },
-        });
-        await repo.upload(blob.digest, blob.size, createReadStream(deps.content.path(blob.digest)).pipe(tap));
+  // Like dockerd: a broken connection or a 5xx is retried (5 s, 10 s, … back-off), up to 5 attempts per layer.
+  await withRetries(UPLOAD_ATTEMPTS, async () => {
+    if (await repo.blobExists(blob.digest)) {
+      progress(layerStatus(id, "Layer already exists"));
+    } else {
+      const from = (blob.sources ?? []).find((s) => s !== here && s.startsWith(`${ref.domain}/`));
+      const mounted = from ? await repo.mount(blob.digest, from.slice(ref.domain.length + 1)) : false;
+      if (mounted) progress(layerStatus(id, `Mounted from ${from!.slice(ref.domain.length + 1)}`));
+      else {
+        const report = throttle(100, (n) => progress(layerProgress(id, "Pushing", n, blob.size)));
+        if (blob.size > CHUNKED_ABOVE) {
+          await uploadChunked(repo, blob.digest, blob.size, fileRange(deps.content.path(blob.digest)), { chunkSize: CHUNK_SIZE, onProgress: report });
+        } else {
+          let current = 0;
+          const tap = new Transform({
+            transform(chunk: Buffer, _e, cb) {
+              current += chunk.length;
+              report(current);
+              cb(null, chunk);
+            },
+          });
+          await repo.upload(blob.digest, blob.size, createReadStream(deps.content.path(blob.digest)).pipe(tap));
+        }
+        report(blob.size, true);
+        progress(layerStatus(id, "Pushed"));
       }
-      report(blob.size, true);
-      progress(layerStatus(id, "Pushed"));
     }
-  }
+  }, (left) => progress(layerStatus(id, `Retrying in ${left} second${left === 1 ? "" : "s"}`)));
   await deps.layerBlobs.add(diffId, { ...blob, sources: [here] });
   return desc;
 }

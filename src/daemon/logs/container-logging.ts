@@ -14,6 +14,9 @@ import { connectShim, type ShimConnection, type ShimLogOptions } from "../../run
 import type { ContainerExtension } from "../containers/extensions.js";
 import type { ContainerRecord } from "../containers/types.js";
 
+/** How long removing a container waits for its remote log driver to deliver what is left. */
+const REMOVE_DRAIN_MS = 10_000;
+
 export interface LoggingDeps {
   /** The daemon's default log driver and options (read at each create: SIGHUP may change them). */
   defaults(): { driver: string; opts: Record<string, string> };
@@ -213,6 +216,14 @@ export class ContainerLogging implements ContainerExtension {
     const d = this.deliveries.get(c.id);
     this.deliveries.delete(c.id);
     d?.conn?.close();
+    if (d) {
+      // `run --rm` removes the container right after it exits: what it wrote is still
+      // delivered first (as dockerd drains its copier), within a bound for a receiver that is gone.
+      d.forwarder.setRunning(false);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([d.forwarder.done().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, REMOVE_DRAIN_MS)))]);
+      clearTimeout(timer);
+    }
     await d?.forwarder.stop();
     this.totals.delete(c.id);
   }

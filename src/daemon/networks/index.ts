@@ -25,6 +25,8 @@ export class Networking {
   readonly service: NetworkService;
   readonly endpoints: Endpoints;
   readonly extension: NetworkExtension;
+  /** Swarm service names (VIPs, tasks) on overlay networks, asked when no local container answers. */
+  clusterResolver?: (networkId: string, name: string) => string[];
 
   constructor(cfg: NetworkConfig, dataRoot: string, private readonly containers: ContainerSource, events: EventSink) {
     const store = new NetworkStore(path.join(dataRoot, "network"));
@@ -34,7 +36,12 @@ export class Networking {
       table: NetworkService.tableName(dataRoot),
       events,
       containersOn: (id) => this.containersOn(id),
-      resolveName: (id, client, name) => this.endpoints.resolveName(id, client, name),
+      resolveName: (id, client, name) => {
+        const local = this.endpoints.resolveName(id, client, name);
+        if (local || !this.clusterResolver) return local;
+        const v4 = this.clusterResolver(id, name);
+        return v4.length ? { v4, v6: [] } : undefined;
+      },
       reverseName: (id, client, ip) => this.endpoints.reverseName(id, client, ip),
       upstreamsFor: (id, ip) => {
         const sb = this.endpoints.sandboxOfIp(id, ip);

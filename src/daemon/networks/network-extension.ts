@@ -1,5 +1,5 @@
 import { promises as fs } from "node:fs";
-import { ConflictError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import { isRunning } from "../containers/state.js";
 import { formatLink, linkEnv, parseLinks } from "./links.js";
 import type { SpecInput } from "../../runtime/spec/index.js";
@@ -56,7 +56,10 @@ export class NetworkExtension implements ContainerExtension {
       setEndpointsConfig(c, { [mode]: { ...(asked[mode] ?? {}) } });
       return;
     }
-    if (primary.Driver !== "bridge") throw new InvalidArgumentError(`network ${mode} is not a bridge network`);
+    // Swarm overlays take the cluster's tasks, and other containers only when attachable (as in dockerd).
+    const swarmTask = !!c.config.Labels?.["com.docker.swarm.task.id"];
+    if (primary.Driver === "overlay" && !swarmTask && !primary.Attachable) throw new ForbiddenError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`);
+    if (primary.Driver !== "bridge" && primary.Driver !== "overlay") throw new InvalidArgumentError(`network ${mode} is not a bridge network`);
     hc.NetworkMode = primary.predefined ? "bridge" : mode;
     const eps: Record<string, Record<string, unknown>> = {};
     const entries = Object.entries(asked);

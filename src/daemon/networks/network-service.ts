@@ -228,6 +228,39 @@ export class NetworkService {
     return { Id: n.Id, Warning: warning };
   }
 
+  /**
+   * A swarm overlay network as this node realises it: a local bridge (the
+   * cluster layer plugs the VXLAN device into it) holding this node's address
+   * on the network, an embedded DNS server there, and a record so containers
+   * attach to it like to any network. Idempotent.
+   */
+  async registerOverlay(o: { id: string; name: string; subnet: string; gateway: string; localIp: string; bridge: string; labels: Record<string, string>; options: Record<string, string>; attachable: boolean; internal: boolean; ingress: boolean; created: string }): Promise<void> {
+    const prefix = parseCidr(o.subnet).prefix;
+    const have = this.store.findNetwork(o.id);
+    await ensureBridge(o.bridge, `${o.localIp}/${prefix}`, 1450);
+    if (have && have.IPAM.Config[0]?.Gateway === o.localIp) return;
+    const n = blankNetwork(o.name, "overlay", false);
+    Object.assign(n, {
+      Id: o.id, Created: o.created, Scope: "swarm", EnableIPv4: true, Attachable: o.attachable, Internal: o.internal, Labels: o.labels,
+      Options: { ...o.options, "com.docker.network.driver.mtu": "1450" }, bridge: o.bridge, ownsBridge: true, ingress: o.ingress, clusterGateway: o.gateway,
+      IPAM: { Driver: "default", Options: null, Config: [{ Subnet: o.subnet, Gateway: o.localIp }] },
+    });
+    await this.store.saveNetwork(n);
+    await this.refreshFirewall();
+    await this.startDns(n);
+  }
+
+  /** The overlay left the cluster (or this node left): drop the local side. */
+  async unregisterOverlay(id: string): Promise<void> {
+    const n = this.store.findNetwork(id);
+    if (!n || n.Driver !== "overlay") return;
+    await this.dns.get(n.Id)?.stop();
+    this.dns.delete(n.Id);
+    if (n.bridge) await deleteLink(n.bridge);
+    await this.store.deleteNetwork(n.Id);
+    await this.refreshFirewall();
+  }
+
   async remove(ref: string): Promise<void> {
     const n = this.store.getNetwork(ref);
     if (n.predefined) throw new ForbiddenError(`${n.Name} is a pre-defined network and cannot be removed`);
@@ -267,7 +300,7 @@ export class NetworkService {
         if (f("driver").length && !f("driver").includes(n.Driver)) return false;
         if (f("id").length && !f("id").some((i) => n.Id.startsWith(i))) return false;
         if (f("name").length && !f("name").some((x) => n.Name.includes(x))) return false;
-        if (f("scope").length && !f("scope").includes("local")) return false;
+        if (f("scope").length && !f("scope").includes(n.Scope)) return false;
         if (f("type").length && !f("type").includes(n.predefined ? "builtin" : "custom")) return false;
         if (!matchLabels(n.Labels, filters.get("label"))) return false;
         return true;

@@ -14,8 +14,8 @@ export interface NetworkRecord {
   Name: string;
   Id: string;
   Created: string;
-  Scope: "local";
-  Driver: "bridge" | "host" | "null";
+  Scope: "local" | "swarm";
+  Driver: "bridge" | "host" | "null" | "overlay";
   EnableIPv4: boolean;
   EnableIPv6: boolean;
   IPAM: { Driver: string; Options: Record<string, string> | null; Config: IpamConfig[] };
@@ -29,6 +29,9 @@ export interface NetworkRecord {
   predefined?: boolean;
   /** We created the bridge interface (and so delete it with the network). */
   ownsBridge?: boolean;
+  /** Swarm overlay: the routing-mesh network; `clusterGateway` is the subnet's gateway (the local IPAM gateway is this node's address). */
+  ingress?: boolean;
+  clusterGateway?: string;
 }
 
 /** What a container asked for on one network (Engine API EndpointSettings, request side). */

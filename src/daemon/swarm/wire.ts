@@ -20,6 +20,15 @@ import type { ServiceSpec } from "../../cluster/objects.js";
 import { Orchestrator } from "../../cluster/orchestrator.js";
 import { Agent } from "../../cluster/agent.js";
 import { EngineTaskRuntime } from "./task-runtime.js";
+import { OverlayHost } from "../../cluster/overlay-host.js";
+import { ServiceLoadBalancer } from "../../cluster/service-lb.js";
+import { TaskNetworkAllocator } from "../../cluster/task-networks.js";
+import { createOverlay, findOverlay, removeOverlay } from "../../cluster/overlay-networks.js";
+import type { TaskPreparer } from "../../cluster/agent.js";
+import { netnsName } from "../networks/endpoints.js";
+import { NetworkService } from "../networks/network-service.js";
+import type { NetworksBackend } from "../../api/routes/networks/backend.js";
+import { ForbiddenError } from "../../lib/errors.js";
 
 export interface SwarmWiringDeps {
   config: DaemonConfig;
@@ -30,7 +39,7 @@ export interface SwarmWiringDeps {
 }
 
 /** Swarm mode's part of the composition root: the cluster layer, its components and routes. */
-export async function wireSwarm(d: SwarmWiringDeps): Promise<{ routes: Route[]; info: () => Promise<Record<string, unknown>>; close: () => Promise<void> }> {
+export async function wireSwarm(d: SwarmWiringDeps): Promise<{ routes: Route[]; networks: NetworksBackend; info: () => Promise<Record<string, unknown>>; close: () => Promise<void> }> {
   const engineLabels: Record<string, string> = {};
   for (const l of d.config.labels) {
     const i = l.indexOf("=");
@@ -46,12 +55,59 @@ export async function wireSwarm(d: SwarmWiringDeps): Promise<{ routes: Route[]; 
     labels: engineLabels,
     isEngineInterface: (n) => n === bridge || /^(br-|veth|wov|wvx)/.test(n),
   });
-  swarm.addComponent(new Agent(new EngineTaskRuntime(d.containers, d.events)));
-  swarm.addComponent(new Orchestrator());
+  const net = d.networking.service;
+  const overlay = new OverlayHost({
+    register: (o) => net.registerOverlay(o),
+    unregister: (id) => net.unregisterOverlay(id),
+    registered: () => net.store.allNetworks().filter((n) => n.Driver === "overlay").map((n) => n.Id),
+  });
+  const runtime = new EngineTaskRuntime(d.containers, d.events);
+  const lb = new ServiceLoadBalancer(runtime, `wmesh_${NetworkService.tableName(d.config.dataRoot).slice(6)}`, (cid) => netnsName(cid));
+  d.networking.clusterResolver = (id, name) => lb.resolve(id, name);
+  const preparer: TaskPreparer = {
+    async prepare(_s, t) {
+      const atts = t.NetworksAttachments ?? [];
+      if (!atts.length) return {};
+      await overlay.ensure();
+      const networks: Record<string, unknown> = {};
+      for (const a of atts) networks[a.Network.Spec.Name] = { NetworkID: a.Network.ID, IPAMConfig: { IPv4Address: a.Addresses[0].split("/")[0] } };
+      return { networks };
+    },
+  };
+  swarm.addComponent(overlay);
+  swarm.addComponent(new Agent(runtime, preparer));
+  swarm.addComponent(new Orchestrator(new TaskNetworkAllocator()));
+  swarm.addComponent(lb);
+  swarm.onInit = async (s) => {
+    await createOverlay(s, { Name: "ingress", Ingress: true, Labels: {} });
+  };
   await swarm.restore();
   const backend = new SwarmBackendImpl(swarm);
   const m = () => swarm.requireManager();
+  // /networks: overlay networks go to the cluster (managers only), the rest to the local engine.
+  const isSwarmNet = (ref: string) => net.store.findNetwork(ref)?.Driver === "overlay";
+  const networks: NetworksBackend = {
+    list: (f) => d.networking.list(f),
+    inspect: (ref) => d.networking.inspect(ref),
+    create: async (req) => {
+      if (req.Driver !== "overlay") return d.networking.create(req as never);
+      if (!swarm.active) throw new ForbiddenError("This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.");
+      if (swarm.session?.state.role !== "manager") throw new ForbiddenError("Cannot create a multi-host network from a worker node. Please create the network from a manager node.");
+      const r = await createOverlay(m(), req as never);
+      await overlay.ensure();
+      return r;
+    },
+    remove: async (ref) => {
+      if (!isSwarmNet(ref)) return d.networking.remove(ref);
+      await removeOverlay(m(), (await findOverlay(m(), ref)).Id);
+      overlay.kick();
+    },
+    prune: (f) => d.networking.prune(f),
+    connect: (ref, c, cfg) => d.networking.connect(ref, c, cfg as never),
+    disconnect: (ref, c) => d.networking.disconnect(ref, c),
+  };
   return {
+    networks,
     routes: [
       ...swarmRoutes(backend),
       ...nodeRoutes(backend.nodeBackend()),

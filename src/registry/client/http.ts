@@ -16,6 +16,9 @@ export interface HttpRequest {
   timeoutMs?: number;
 }
 
+/** A failure worth retrying: the network broke, the registry stalled or answered 5xx. */
+export class TransientError extends UnavailableError {}
+
 /**
  * One HTTP(S) request on node's http/https, answering the raw response
  * (callers stream or read it). Network failures become UnavailableError
@@ -42,12 +45,17 @@ export function httpRequest(req: HttpRequest, redirects = 5): Promise<IncomingMe
       resolve(res);
     });
     if (req.timeoutMs) r.setTimeout(req.timeoutMs, () => r.destroy(new Error("i/o timeout")));
-    r.on("error", (err) => reject(new UnavailableError(goNetError(req.method, req.url, err), { cause: err })));
+    r.on("error", (err) => reject(new TransientError(goNetError(req.method, req.url, err), { cause: err })));
     if (req.body === undefined) r.end();
     else if (Buffer.isBuffer(req.body)) r.end(req.body);
     else {
-      req.body.on("error", (err) => r.destroy(err));
-      req.body.pipe(r);
+      const body = req.body;
+      body.on("error", (err) => r.destroy(err));
+      // A request that fails mid-upload must not leave its source (an open blob file) behind.
+      r.on("close", () => {
+        if (!body.readableEnded && !body.destroyed) body.destroy();
+      });
+      body.pipe(r);
     }
   });
 }

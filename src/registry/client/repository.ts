@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError } fr
 import { sha256Digest } from "../../content/digest.js";
 import { MANIFEST_ACCEPT } from "../../image/manifest.js";
 import { authorize, parseChallenges, type AuthConfig } from "./auth.js";
-import { httpRequest, readAll } from "./http.js";
+import { httpRequest, readAll, TransientError } from "./http.js";
 import type { Endpoint } from "./resolver.js";
 
 interface CallOptions {
@@ -77,9 +77,11 @@ export class RepositoryClient {
     return { body, mediaType: String(res.headers["content-type"] ?? ""), digest };
   }
 
-  async getBlob(digest: string): Promise<IncomingMessage> {
-    const res = await this.call("GET", this.url(`${this.repo}/blobs/${digest}`), { followRedirects: true });
-    if (res.statusCode !== 200) throw await registryError(res, `blob ${digest}`);
+  /** GET a blob; with `from`, only the bytes from that offset on (Range): the answer is then 206, or 200 when the registry ignores ranges. */
+  async getBlob(digest: string, from?: number): Promise<IncomingMessage> {
+    const headers = from ? { Range: `bytes=${from}-` } : undefined;
+    const res = await this.call("GET", this.url(`${this.repo}/blobs/${digest}`), { followRedirects: true, headers });
+    if (res.statusCode !== 200 && !(from && res.statusCode === 206)) throw await registryError(res, `blob ${digest}`);
     return res;
   }
 
@@ -142,5 +144,7 @@ export async function registryError(res: IncomingMessage, what: string): Promise
   if (status === 404) return new NotFoundError(`${what} not found: ${detail || "not found"}`);
   if (status === 401) return new UnauthorizedError(`${what}: unauthorized: ${detail || "authentication required"}`);
   if (status === 403) return new ForbiddenError(`${what}: denied: ${detail || "requested access to the resource is denied"}`);
-  return new UnavailableError(`${what}: unexpected status from registry: ${status} ${res.statusMessage ?? ""}${detail ? `: ${detail}` : ""}`);
+  const message = `${what}: unexpected status from registry: ${status} ${res.statusMessage ?? ""}${detail ? `: ${detail}` : ""}`;
+  // A server error is worth another try (dockerd retries transfers on it); other answers are final.
+  return status >= 500 ? new TransientError(message) : new UnavailableError(message);
 }

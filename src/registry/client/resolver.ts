@@ -7,6 +7,10 @@ export interface RegistryOptions {
   registryMirrors: string[];
   /** Layers a pull downloads at once (dockerd's max-concurrent-downloads; 3 when unset). */
   maxConcurrentDownloads?: number;
+  /** Attempts per layer download (dockerd's max-download-attempts; 5 when unset). */
+  maxDownloadAttempts?: number;
+  /** Seconds without a byte from the registry before a transfer attempt is given up (30 when unset). */
+  registryStallTimeout?: number;
 }
 
 export interface Endpoint {

@@ -29,6 +29,8 @@
 
 static int log_fd = -1;
 static long long log_size;
+/* Records lost to write errors since the last one that was written. */
+static unsigned long long dropped;
 static const char *stream_names[2] = {"stdout", "stderr"};
 static unsigned char line_buf[2][LINE_CAP];
 static size_t line_len[2];
@@ -244,8 +246,19 @@ static void emit(int stream, const unsigned char *data, size_t n) {
     len = encode_json(stream, data, n, &ts);
   }
   if (write_all(log_fd, entry, len) < 0) {
-    logmsg("writing log: %m");
+    /* A full disk: the record is dropped, the file cut back to its last whole record (a torn line
+     * would corrupt the log once space returns), and the failure logged once, not once per line. */
+    int err = errno;
+    if (ftruncate(log_fd, log_size) == 0) lseek(log_fd, 0, SEEK_END);
+    if (dropped++ == 0) {
+      errno = err;
+      logmsg("writing log %s: %m; dropping output until writes succeed again", OPTS.log_path);
+    }
     return;
+  }
+  if (dropped > 0) {
+    logmsg("writing log %s works again; %llu records were dropped", OPTS.log_path, dropped);
+    dropped = 0;
   }
   log_size += (long long)len;
   written_seq++;

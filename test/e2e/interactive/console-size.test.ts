@@ -31,7 +31,7 @@ describe("TTY size at process start", () => {
         await t.start(cmd, 97, 23);
         const pane = await t.waitPane(`${cmd} to finish`, /EXIT=\d+/);
         assert.match(pane, /^23 97\s*$/m, `${cmd}:\n${pane}`);
-        assert.match(pane, /EXIT=0/);
+        assert.match(pane, /EXIT=0/, `${cmd}:\n${pane}`);
       } finally {
         await t.kill();
       }

@@ -148,4 +148,32 @@ describe("fluentd and gelf log drivers", () => {
       tcp.close();
     }
   });
+  test("run --rm: everything the container wrote reaches the receiver before the container is removed", async () => {
+    let lines = 0;
+    let last = "";
+    const tcp = net.createServer((s) => {
+      let buf = "";
+      s.on("data", (b) => {
+        buf += b.toString();
+        const parts = buf.split("\0");
+        buf = parts.pop()!;
+        for (const p of parts) {
+          lines++;
+          last = JSON.parse(p).short_message;
+        }
+      });
+    });
+    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+    try {
+      const n = 20000; // more than the forwarder sends before `--rm` removes the container
+      const r = await dk(["run", "--rm", "--log-driver", "gelf", "--log-opt", `gelf-address=tcp://127.0.0.1:${(tcp.address() as net.AddressInfo).port}`, "busybox", "seq", "1", String(n)]);
+      assert.equal(r.code, 0, r.stderr);
+      // The CLI returned after the removal: from here on nothing more may arrive, so everything must be there.
+      await waitFor(`all ${n} lines over tcp`, () => lines >= n, 5_000);
+      assert.equal(lines, n);
+      assert.equal(last, String(n));
+    } finally {
+      tcp.close();
+    }
+  });
 });

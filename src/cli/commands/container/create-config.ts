@@ -77,7 +77,9 @@ export function buildCreateRequest(p: ParsedFlags, detach: boolean): CreateReque
     Privileged: bool(p, "privileged"),
     PublishAllPorts: bool(p, "publish-all"),
     ReadonlyRootfs: bool(p, "read-only"),
-    SecurityOpt: list(p, "security-opt").length ? list(p, "security-opt") : null,
+    // docker's CLI turns "systempaths=unconfined" into empty masked and read-only path lists.
+    SecurityOpt: securityOpts(p).length ? securityOpts(p) : null,
+    ...(list(p, "security-opt").includes("systempaths=unconfined") ? { MaskedPaths: [], ReadonlyPaths: [] } : {}),
     UTSMode: str(p, "uts"),
     UsernsMode: str(p, "userns"),
     ShmSize: str(p, "shm-size") ? parseBytes(str(p, "shm-size"), "--shm-size") : 0,
@@ -185,4 +187,9 @@ function deviceValue(spec: string, flag: string, bytes: boolean): { Path: string
 function parseDevice(spec: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
   const [host, inContainer, perms] = spec.split(":");
   return { PathOnHost: host, PathInContainer: inContainer || host, CgroupPermissions: perms || "rwm" };
+}
+
+/** --security-opt values sent to the daemon: "systempaths=unconfined" is the client's (it empties the path lists). */
+function securityOpts(p: ParsedFlags): string[] {
+  return list(p, "security-opt").filter((o) => o !== "systempaths=unconfined");
 }
