@@ -70,7 +70,7 @@ export async function runScenario(s: Scenario, engines: Engine[], ctx: BenchCont
         lane.alive = false;
         const o = lane.onErr(err);
         markAll(lane.col, o);
-        ctx.log(`  ${s.id} ${lane.col}: ${o.kind}: ${o.why.slice(0, 200)}`);
+        ctx.log(`  ${s.id} ${lane.col}: ${o.kind}: ${o.why}`);
       }
     }
   }

@@ -7,7 +7,7 @@ import { engineDirs, REPO } from "./paths.js";
 import { createBridge, deleteBridge } from "./bridge.js";
 import { removeCgroupTree, removeDirs, terminate, unmountUnder } from "./cleanup.js";
 import { listProcs } from "../lib/host.js";
-import { must, runCmd, waitFor, type Cmd } from "../lib/proc.js";
+import { childEnv, must, runCmd, waitFor, type Cmd } from "../lib/proc.js";
 import { apiRequest } from "./api.js";
 
 export const WHARF_BIN = path.join(REPO, "bin", "wharf");
@@ -52,7 +52,7 @@ export class WharfEngine implements Engine {
       process.execPath,
       [...this.nodeArgs, WHARF_BIN, "daemon", "-H", `unix://${d.socket}`, "--data-root", d.dataRoot, "--exec-root", d.execRoot, "--pidfile", d.pidfile,
         "--cgroup-parent", d.cgroupParent, "--bridge", this.bridge, "--metrics-addr", this.metricsAddr],
-      { stdio: ["ignore", log.fd, log.fd] },
+      { stdio: ["ignore", log.fd, log.fd], env: childEnv() },
     );
     await log.close();
     await waitFor(`wharf daemon to answer (log ${d.log})`, async () => {

@@ -23,11 +23,22 @@ export interface RunOpts {
   input?: string;
 }
 
+/**
+ * The environment of every measured command. NODE_EXTRA_CA_CERTS (set on some CI and sandbox
+ * machines, never by a Node install) makes each Node process parse a CA bundle at start
+ * (~40 ms of CPU): wharf's own CLI rows are measured as a user's machine runs them.
+ */
+export function childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 /** Run a command to completion, wall-clock timed from spawn to exit. Never inherits stdin. */
 export function runCmd(c: Cmd, opts: RunOpts = {}): Promise<Ran> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(c.cmd, c.args, { env: { ...process.env, ...c.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(c.cmd, c.args, { env: childEnv(c.env), stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let outBytes = 0;
@@ -58,7 +69,10 @@ export async function must(c: Cmd, opts: RunOpts = {}): Promise<Ran> {
 
 export class CommandError extends Error {
   constructor(readonly c: Cmd, readonly r: Ran) {
-    super(`${[c.cmd, ...c.args].join(" ").slice(0, 160)} → exit ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+    const out = (r.stderr || r.stdout).trim();
+    // a long error's cause is usually at its end (a traceback, a daemon's last words)
+    const shown = out.length > 600 ? `${out.slice(0, 200)} … ${out.slice(-400)}` : out;
+    super(`${[c.cmd, ...c.args].join(" ").slice(0, 160)} → exit ${r.code}: ${shown}`);
   }
 }
 

@@ -16,13 +16,13 @@ function fmtCell(row: Row, cell: Cell | undefined, footnotes: string[]): string 
   if (s) {
     const range = s.n > 1 ? ` (${fmtNum(s.min)}–${fmtNum(s.max)})` : "";
     // a later round failed: keep the samples, and say so
-    const failed = o?.kind === "error" ? (footnotes.push(o.why.replace(/\s+/g, " ").slice(0, 300)), ` + error [${footnotes.length}]`) : "";
+    const failed = o?.kind === "error" ? (footnotes.push(o.why.replace(/\s+/g, " ").slice(0, 900)), ` + error [${footnotes.length}]`) : "";
     return `${fmtNum(s.median)} ${row.unit}${range}${failed}`;
   }
   if (!o) return "—";
   if (o.kind === "na") return "n/a (not implemented)";
   if (o.kind === "skipped") return `skipped (${o.why})`;
-  footnotes.push(o.why.replace(/\s+/g, " ").slice(0, 300));
+  footnotes.push(o.why.replace(/\s+/g, " ").slice(0, 900));
   return `error [${footnotes.length}]`;
 }
 

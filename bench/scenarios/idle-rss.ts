@@ -6,7 +6,7 @@ import type { Scenario } from "./scenario.js";
 export function idleRssScenario(): Scenario {
   return {
     id: "idle-rss",
-    rows: [{ id: "idle", title: "daemon idle RSS (dockerd + containerd; Podman has no daemon)", unit: "MB", target: { op: "<=", value: 70 } }],
+    rows: [{ id: "idle", title: "daemon idle RSS (dockerd + containerd; Podman has no daemon)", unit: "MB", target: { op: "<=", value: 50 } }],
     rounds: 5,
     budgetMs: 20_000,
     async measure(e) {

@@ -1,4 +1,5 @@
 // `ps -a` with 200 (created) containers.
+import { randomBytes } from "node:crypto";
 import { must, pool, runCmd } from "../lib/proc.js";
 import type { Scenario } from "./scenario.js";
 
@@ -12,7 +13,9 @@ export function ps200Scenario(): Scenario {
     rounds: 10,
     budgetMs: 60_000,
     async prepare(e) {
-      await pool(Array.from({ length: COUNT }), 4, () => must(e.cli(["create", "busybox", "true"]), { timeoutMs: 60_000 }));
+      // Named, not random: 200 generated names on an engine with few adjectives/surnames can collide.
+      const run = randomBytes(3).toString("hex");
+      await pool(Array.from({ length: COUNT }, (_, i) => `wbps-${run}-${i}`), 4, (name) => must(e.cli(["create", "--name", name, "busybox", "true"]), { timeoutMs: 60_000 }));
     },
     async measure(e) {
       const r = await must(e.cli(["ps", "-a"]));

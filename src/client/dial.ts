@@ -1,10 +1,15 @@
 import http from "node:http";
-import https from "node:https";
+import type https from "node:https";
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import type { Duplex } from "node:stream";
 import type { EngineHost, InProcessHost } from "./host.js";
 import { SshStream } from "./ssh-stream.js";
+import { lazyBuiltin } from "../lib/lazy-builtin.js";
+
+// TLS (and crypto under it) only for endpoints that use it: most commands talk to a unix socket.
+const httpsMod = lazyBuiltin<typeof https>("node:https");
+const tlsMod = lazyBuiltin<typeof tls>("node:tls");
 
 /**
  * TLS towards the engine (`--tls`, `--tlsverify`, a context's TLS material):
@@ -42,6 +47,10 @@ class SshAgent extends http.Agent {
   }
 }
 
+// Plain HTTP has no TLS server name: an empty one stops Node's agent from deriving it from the
+// Host header with net.isIP, whose first call compiles the IPv6 pattern (~30 ms of a CLI start).
+const NO_SNI = { servername: "" } as http.RequestOptions;
+
 /** An agent whose connections are the host's in-memory streams. */
 class InProcessAgent extends http.Agent {
   constructor(private readonly host: InProcessHost) {
@@ -54,23 +63,23 @@ class InProcessAgent extends http.Agent {
 
 export function makeDial(host: EngineHost, clientTls?: ClientTls): Dial {
   if (host.kind === "in-process") {
-    const base = { host: "localhost" };
+    const base = { host: "localhost", ...NO_SNI };
     return { request: http.request, agent: new InProcessAgent(host), base, direct: () => ({ ...base, agent: undefined, createConnection: () => host.connect() as unknown as net.Socket }) };
   }
   if (host.kind === "unix") {
-    const base = { socketPath: host.socketPath, host: "localhost" };
+    const base = { socketPath: host.socketPath, host: "localhost", ...NO_SNI };
     return { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), base, direct: () => base };
   }
   if (host.kind === "ssh") {
-    const base = { host: "docker.example.com" }; // docker's placeholder: the address is the ssh command's
+    const base = { host: "docker.example.com", ...NO_SNI }; // docker's placeholder: the address is the ssh command's
     return { request: http.request, agent: new SshAgent(host), base, direct: () => ({ ...base, agent: undefined, createConnection: () => new SshStream(host) as unknown as net.Socket }) };
   }
   if (clientTls) {
     const t = tlsOptions(clientTls);
     const base = { host: host.hostname, port: host.port, ...t };
-    return { request: https.request, agent: new https.Agent({ keepAlive: true, maxSockets: 8, ...t }), base, direct: () => base };
+    return { request: httpsMod().request, agent: new (httpsMod().Agent)({ keepAlive: true, maxSockets: 8, ...t }), base, direct: () => base };
   }
-  const base = { host: host.hostname, port: host.port };
+  const base = { host: host.hostname, port: host.port, ...NO_SNI };
   return { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), base, direct: () => base };
 }
 
@@ -81,7 +90,7 @@ export function dialRaw(host: EngineHost, clientTls?: ClientTls): Promise<Duplex
     if (host.kind === "in-process") return resolve(host.connect());
     let s: net.Socket;
     if (host.kind === "unix") s = net.connect(host.socketPath);
-    else if (clientTls) s = tls.connect({ host: host.hostname, port: host.port, servername: net.isIP(host.hostname) ? undefined : host.hostname, ...tlsOptions(clientTls), allowHalfOpen: true } as tls.ConnectionOptions);
+    else if (clientTls) s = tlsMod().connect({ host: host.hostname, port: host.port, servername: net.isIP(host.hostname) ? undefined : host.hostname, ...tlsOptions(clientTls), allowHalfOpen: true } as tls.ConnectionOptions);
     else s = net.connect({ host: host.hostname, port: host.port, allowHalfOpen: true });
     s.once(clientTls && host.kind === "tcp" ? "secureConnect" : "connect", () => {
       s.off("error", reject);

@@ -1,6 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import type childProcess from "node:child_process";
 import { Duplex } from "node:stream";
 import type { SshHost } from "./host.js";
+import { lazyBuiltin } from "../lib/lazy-builtin.js";
+
+const spawnMod = lazyBuiltin<typeof childProcess>("node:child_process");
 
 /**
  * One connection to a remote engine through the system `ssh` (the user's keys,
@@ -16,7 +20,7 @@ export class SshStream extends Duplex {
 
   constructor(host: SshHost, remote: string[] = remoteCommand(host)) {
     super({ allowHalfOpen: true });
-    this.child = spawn("ssh", sshArgs(host, remote), { stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawnMod().spawn("ssh", sshArgs(host, remote), { stdio: ["pipe", "pipe", "pipe"] });
     const out = this.child.stdout!;
     out.on("data", (d: Buffer) => {
       this.gotData = true;

@@ -1,113 +1,48 @@
 /**
- * Engine API wire shapes the CLI reads, in Docker's PascalCase. Only the
- * fields wharf's client uses are spelled out; the rest pass through.
+ * Engine API wire shapes the client reads and sends: the types generated from
+ * the v1.50 swagger (src/api/types/engine-api.ts, scripts/gen-engine-api.mjs),
+ * so a field name cannot drift from the API. The swagger marks nearly every
+ * field optional; the few dockerd always sends are required here, so callers
+ * need no checks the daemon's contract already gives.
  */
-export interface Port {
-  IP?: string;
-  PrivatePort: number;
-  PublicPort?: number;
-  Type: string;
-}
+import type * as Wire from "../api/types/engine-api.js";
 
-export interface MountPoint {
-  Type?: string;
-  Name?: string;
-  Source?: string;
-  Destination?: string;
-  Driver?: string;
-}
+type Always<T, K extends keyof T> = T & Required<Pick<T, K>>;
 
-export interface ContainerSummary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  ImageID: string;
-  Command: string;
-  Created: number;
-  Ports: Port[];
-  SizeRw?: number;
-  SizeRootFs?: number;
+export type Port = Wire.Port;
+export type MountPoint = Wire.MountPoint;
+
+export type ContainerSummary = Always<Wire.ContainerSummary, "Id" | "Names" | "Image" | "ImageID" | "Command" | "Created" | "Ports" | "State" | "Status"> & {
+  /** `null` from older daemons for a container without labels. */
   Labels: Record<string, string> | null;
-  State: string;
-  Status: string;
-  Mounts?: MountPoint[];
-  NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
-  ImageManifestDescriptor?: { platform?: { os?: string; architecture?: string; variant?: string } };
-  [key: string]: unknown;
-}
+};
 
-export interface ImageSummary {
-  Id: string;
-  ParentId: string;
+export type ImageSummary = Omit<Wire.ImageSummary, "RepoTags" | "RepoDigests" | "Labels"> & {
+  /** Sent by daemons before API 1.44 (removed from the swagger since). */
+  VirtualSize?: number;
+  /** `null` from daemons older than API 1.43 (and wharf's CLI may talk to them). */
   RepoTags: string[] | null;
   RepoDigests: string[] | null;
-  Created: number;
-  Size: number;
-  SharedSize: number;
-  VirtualSize?: number;
   Labels: Record<string, string> | null;
-  Containers: number;
-  [key: string]: unknown;
-}
+};
 
-export interface CreateResponse {
-  Id: string;
-  Warnings: string[] | null;
-}
+export type CreateResponse = Omit<Wire.ContainerCreateResponse, "Warnings"> & { Warnings: string[] | null };
+export type WaitResponse = Omit<Wire.ContainerWaitResponse, "Error"> & { Error?: Wire.ContainerWaitExitError | null };
 
-export interface WaitResponse {
-  StatusCode: number;
-  Error?: { Message?: string } | null;
-}
+/** The prune answers the client reads (containers, images), in one shape. */
+export type PruneReport = Partial<Wire.ContainerPruneResponse> & Partial<Wire.ImagePruneResponse> & { SpaceReclaimed: number };
+export type ImageDeleteItem = Wire.ImageDeleteResponseItem;
 
-export interface PruneReport {
-  ContainersDeleted?: string[] | null;
-  ImagesDeleted?: Array<{ Untagged?: string; Deleted?: string }> | null;
-  SpaceReclaimed: number;
-}
-
-export interface ImageDeleteItem {
-  Untagged?: string;
-  Deleted?: string;
-}
-
-export interface VersionResponse {
-  Platform?: { Name?: string };
-  Components?: Array<{ Name: string; Version: string; Details?: Record<string, string> }>;
-  Version: string;
-  ApiVersion: string;
-  MinAPIVersion?: string;
-  GitCommit: string;
-  GoVersion: string;
-  Os: string;
-  Arch: string;
-  KernelVersion?: string;
-  Experimental?: boolean;
-  BuildTime?: string;
-}
+export type VersionResponse = Always<Wire.SystemVersion, "Version" | "ApiVersion" | "GitCommit" | "GoVersion" | "Os" | "Arch">;
 
 /** Container create body: Config fields plus HostConfig and NetworkingConfig. */
-export interface ContainerCreateBody {
-  Hostname?: string;
-  Domainname?: string;
-  User?: string;
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  Tty?: boolean;
-  OpenStdin?: boolean;
-  StdinOnce?: boolean;
-  Env?: string[];
+export type ContainerCreateBody = Omit<Wire.ContainerCreateBody, "Cmd" | "Entrypoint"> & {
+  Image: string;
+  /** `null` is "not set" (Go's nil slice), which the docker CLI sends too; `[]` would clear the image's. */
   Cmd?: string[] | null;
   Entrypoint?: string[] | null;
-  Image: string;
-  Labels?: Record<string, string>;
-  WorkingDir?: string;
-  StopSignal?: string;
-  StopTimeout?: number;
-  HostConfig: Record<string, unknown>;
-  NetworkingConfig?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+};
+
+export type CreateHostConfig = NonNullable<ContainerCreateBody["HostConfig"]>;
 
 export type JsonObject = Record<string, unknown>;

@@ -36,7 +36,6 @@ import { mountsUnder } from "../snapshot/mounts.js";
 import { ContainerLogging } from "./logs/container-logging.js";
 import { ramInBytes } from "../lib/units.js";
 import type { ConfigChange } from "./config/reload.js";
-import { wireMetrics } from "./metrics-wiring.js";
 import type { MetricsListener } from "../metrics/metrics-server.js";
 import { wireSwarm } from "./swarm/wire.js";
 import type { UiListener } from "./api-listeners.js";
@@ -148,11 +147,16 @@ export class Daemon {
         if (!images.images.get(c.imageId)) void images.collect().catch((err) => log.warn("gc after container removal failed", { error: String(err) }));
       },
     });
-    const metrics = await wireMetrics({
-      config: cfg, store, containers: this.containers, networking, events, logging, engineId, version: WHARF_VERSION,
-      extensions: this.containers.deps.extensions,
-    });
-    this.metricsListener = metrics.listener;
+    if (cfg.metricsAddr) {
+      // Metrics exist only to be served (prom-client and OpenTelemetry's API: ~90 modules a daemon
+      // without --metrics-addr does not load).
+      const { wireMetrics } = await import("./metrics-wiring.js");
+      const metrics = await wireMetrics({
+        config: cfg, store, containers: this.containers, networking, events, logging, engineId, version: WHARF_VERSION,
+        extensions: this.containers.deps.extensions,
+      });
+      this.metricsListener = metrics.listener;
+    }
     await this.containers.restore();
     for (const c of store.all()) if (!isRunning(c.state.status)) await logging.resumeStopped(c).catch(() => undefined);
     await networking.sweep();

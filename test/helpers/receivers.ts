@@ -34,8 +34,11 @@ async function stopProc(p: ChildProcess | undefined): Promise<void> {
   clearTimeout(t);
 }
 
-/** rsyslogd with udp, tcp, unix-datagram and unix-stream inputs, writing every message raw to one file. */
+/** rsyslogd with udp, tcp, unix-datagram and unix-stream inputs (and tcp+tls when given certificates), writing every message raw to one file. */
 export class Rsyslog {
+  /** `tls`: the server's certificate, key and CA (PEM files) for a tcp+tls input on `tlsPort` (rsyslog-gnutls). */
+  constructor(private readonly tls?: { ca: string; cert: string; key: string }) {}
+  tlsPort = 0;
   readonly dir = `/tmp/wharf-rsyslog-${randomBytes(4).toString("hex")}`;
   readonly out = `${this.dir}/messages`;
   readonly dgramSocket = `${this.dir}/dgram.sock`;
@@ -48,15 +51,23 @@ export class Rsyslog {
     await fs.mkdir(this.dir, { recursive: true });
     this.udpPort = await freePort("udp");
     this.tcpPort = await freePort();
+    if (this.tls) this.tlsPort = await freePort();
+    const tlsGlobal = this.tls
+      ? ` defaultNetstreamDriverCAFile="${this.tls.ca}" defaultNetstreamDriverCertFile="${this.tls.cert}" defaultNetstreamDriverKeyFile="${this.tls.key}"`
+      : "";
+    const tlsInput = this.tls
+      ? `input(type="imtcp" address="127.0.0.1" port="${this.tlsPort}" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")`
+      : "";
     // One line per message: PRI|TIMESTAMP|HOSTNAME|APP-NAME|PROCID|SYSLOGTAG|MSG (messages on the unix-datagram socket carry a hostname: dockerd sends rfc3164 there) (rsyslog's own parse of what arrived).
     const conf = `
-global(workDirectory="${this.dir}")
+global(workDirectory="${this.dir}"${tlsGlobal})
 module(load="imudp")
 module(load="imtcp")
 module(load="imptcp")
 module(load="imuxsock" SysSock.Use="off")
 input(type="imudp" address="127.0.0.1" port="${this.udpPort}")
 input(type="imtcp" address="127.0.0.1" port="${this.tcpPort}")
+${tlsInput}
 input(type="imuxsock" Socket="${this.dgramSocket}" ParseHostname="on" UseSpecialParser="off")
 input(type="imptcp" path="${this.streamSocket}" unlink="on")
 template(name="fields" type="string" string="%PRI%|%TIMESTAMP:::date-rfc3339%|%HOSTNAME%|%APP-NAME%|%PROCID%|%syslogtag%|%msg%\\n")
@@ -71,6 +82,12 @@ template(name="fields" type="string" string="%PRI%|%TIMESTAMP:::date-rfc3339%|%H
       const c = net.connect(this.tcpPort, "127.0.0.1", () => (c.end(), r(true)));
       c.on("error", () => r(false));
     }), 15_000);
+    if (this.tls) {
+      await waitFor("rsyslogd's tcp+tls input", () => new Promise<boolean>((r) => {
+        const c = net.connect(this.tlsPort, "127.0.0.1", () => (c.end(), r(true)));
+        c.on("error", () => r(false));
+      }), 15_000);
+    }
   }
 
   /** Received messages as [PRI, TIMESTAMP, HOSTNAME, APP-NAME, PROCID, SYSLOGTAG, MSG]. */

@@ -1,7 +1,10 @@
-import { createHash } from "node:crypto";
+import type crypto from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import { lazyBuiltin } from "../../lib/lazy-builtin.js";
+
+const cryptoMod = lazyBuiltin<typeof crypto>("node:crypto");
 
 /**
  * The docker CLI's context store, shared with it byte for byte:
@@ -35,7 +38,7 @@ export function validateContextName(name: string): void {
 }
 
 export function contextId(name: string): string {
-  return createHash("sha256").update(name).digest("hex");
+  return cryptoMod().createHash("sha256").update(name).digest("hex");
 }
 
 /** Go's encoding/json string escaping of <, >, &, U+2028 and U+2029 on top of JSON.stringify. */

@@ -1,4 +1,4 @@
-import type { ContainerCreateBody } from "../../client/types.js";
+import type { ContainerCreateBody, CreateHostConfig } from "../../client/types.js";
 import type { Project, Service, ServiceNetwork } from "../model.js";
 import { serviceConfigHash } from "./config-hash.js";
 import { planDevices, planHealthcheck, planMounts, planPorts, planResources, planRestart } from "./host-config.js";
@@ -82,13 +82,15 @@ export function planContainer(p: Project, s: Service, t: ContainerTarget, warn: 
       Tmpfs: Object.keys(mounts.Tmpfs).length ? mounts.Tmpfs : undefined,
       PortBindings: ports.PortBindings,
       NetworkMode: networkMode,
-      RestartPolicy: planRestart(s) ?? { Name: "no", MaximumRetryCount: 0 },
+      // Names from the compose file go as written: the daemon refuses unknown ones with its own words.
+      RestartPolicy: (planRestart(s) ?? { Name: "no", MaximumRetryCount: 0 }) as CreateHostConfig["RestartPolicy"],
       VolumesFrom: (s.volumes_from ?? []).map((vf) => volumesFrom(vf, t)),
       Dns: s.dns as string[] | undefined,
       DnsSearch: s.dns_search as string[] | undefined,
       DnsOptions: s.dns_opt as string[] | undefined,
       ExtraHosts: Object.entries(s.extra_hosts ?? {}).flatMap(([h, ip]) => (Array.isArray(ip) ? ip : [ip]).map((i) => `${h}:${i}`)),
-      LogConfig: logging?.driver || logging?.options ? { Type: logging.driver ?? "", Config: logging.options ?? {} } : undefined,
+      // A plugin's log driver is not in the swagger's enum; the daemon decides.
+      LogConfig: (logging?.driver || logging?.options ? { Type: logging.driver ?? "", Config: logging.options ?? {} } : undefined) as CreateHostConfig["LogConfig"],
       Init: s.init as boolean | undefined,
       Privileged: s.privileged === true,
       CapAdd: s.cap_add as string[] | undefined,

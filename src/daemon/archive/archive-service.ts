@@ -68,7 +68,8 @@ export class ArchiveService {
     // Docker reports where a link leads, as a path inside the container.
     const linkTarget = st.isSymbolicLink() ? root.realPath(abs) : "";
     const stat = { name: path.posix.basename(abs) || "/", size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget };
-    return { dir, name, stat, as: path.posix.basename(abs) || "." };
+    // The root is archived as "/", "/bin/", ... as dockerd names it (clients rebase on the stat name).
+    return { dir, name, stat, as: path.posix.basename(abs) };
   }
 
   /**

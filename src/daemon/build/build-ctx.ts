@@ -24,6 +24,8 @@ export interface BuildCtx {
   /** After the first miss no later step can hit (its parent is new). */
   cacheBroken: boolean;
   say(text: string): void;
+  /** A stage ended with this image (dockerd sends each as `{"aux":{"ID"}}`). */
+  stageBuilt(id: string): void;
   shell(st: StageState): string[];
 }
 

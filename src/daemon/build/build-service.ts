@@ -51,6 +51,7 @@ export class BuildService {
         const df = context.readFile(path.posix.normalize("/" + dfName));
         if (df === undefined) throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${dfName}`);
         text = df.toString("utf8");
+        if (df.length === 0) throw new InvalidArgumentError(`the Dockerfile (${dfName}) cannot be empty`);
         dropIgnoredBuildFiles(context, dfName);
       } finally {
         context.close();
@@ -66,14 +67,15 @@ export class BuildService {
       const ctx: BuildCtx = {
         cs: this.deps.containers, images: this.deps.images, opts, contextDir, tmpDir, escape: parsed.escape,
         cacheBroken: false, say, shell: shellFor,
+        stageBuilt: (id) => {
+          if (!opts.quiet) out({ aux: { ID: id } });
+        },
       };
       const id = await new Builder(ctx, df).run();
       if (!id) throw new InvalidArgumentError("No image was generated. Is your Dockerfile empty?");
+      // The image ID of every stage went out as `aux` when the stage ended (dockerd's classic builder).
       if (opts.quiet) out({ stream: `${id}\n` });
-      else {
-        out({ aux: { ID: id } });
-        say(`Successfully built ${short(id)}\n`);
-      }
+      else say(`Successfully built ${short(id)}\n`);
       for (const t of tags) {
         await this.deps.images.tag(id, familiarString(t));
         say(`Successfully tagged ${familiarString(t)}\n`);

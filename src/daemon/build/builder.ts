@@ -25,25 +25,6 @@ export class Builder {
 
   constructor(private readonly ctx: BuildCtx, private readonly df: Dockerfile) {}
 
-  /** Stage indexes the target depends on (FROM <stage>, COPY --from), in build order. */
-  neededStages(target: Stage): Stage[] {
-    const need = new Set<number>();
-    const visit = (s: Stage) => {
-      if (need.has(s.index)) return;
-      need.add(s.index);
-      const base = this.findStage(processWord(s.from.image, this.metaEnv, this.ctx.escape), s.index);
-      if (base) visit(base);
-      for (const c of s.commands) {
-        if ((c.kind === "copy" || c.kind === "add") && c.from) {
-          const dep = this.findStage(c.from, s.index);
-          if (dep) visit(dep);
-        }
-      }
-    };
-    visit(target);
-    return this.df.stages.filter((s) => need.has(s.index));
-  }
-
   private findStage(name: string, before: number): Stage | undefined {
     const lower = name.toLowerCase();
     if (/^\d+$/.test(name) && Number(name) < before) return this.df.stages[Number(name)];
@@ -63,7 +44,9 @@ export class Builder {
       if (!t) throw new InvalidArgumentError(`failed to reach build target ${ctx.opts.target} in Dockerfile`);
       target = t;
     }
-    const stages = this.neededStages(target);
+    // Every stage up to the target runs, needed or not, as in dockerd's classic builder
+    // (an ONBUILD RUN that fails in an unused stage fails the build there too).
+    const stages = this.df.stages.filter((s) => s.index <= target.index);
     const extraLabel = Object.keys(ctx.opts.labels).length > 0;
     this.total = this.df.metaArgs.length + stages.reduce((n, s) => n + 1 + s.commands.length, 0) + (extraLabel ? 1 : 0);
     for (const a of this.df.metaArgs) this.header(a.node.original);
@@ -76,6 +59,7 @@ export class Builder {
         this.header(text);
         await commitMeta(ctx, last, { ...last.config, Labels: { ...(last.config.Labels ?? {}), ...ctx.opts.labels } }, text);
       }
+      if (last.imageId) ctx.stageBuilt(last.imageId);
     }
     const unused = Object.keys(ctx.opts.buildArgs).filter((k) => !this.consumedArgs.has(k) && !PROXY_ARGS.has(k));
     if (unused.length) ctx.say(`[Warning] One or more build-args [${unused.join(" ")}] were not consumed\n`);

@@ -3,6 +3,7 @@ import type { ContainersBackend } from "../../api/routes/containers/backend.js";
 import { matchLabels, parseTimestamp, validateFilterKeys, type Filters } from "../../lib/filters.js";
 import type { ContainerService } from "./container-service.js";
 import type { CreateRequest } from "./create.js";
+import type { PlatformSpec } from "../../image/platform-spec.js";
 import { inspectContainer } from "./inspect.js";
 import { containerSummary, selectContainers } from "./list.js";
 import { parseLogOptions } from "./logs.js";
@@ -22,8 +23,8 @@ export class ContainerBackend implements ContainersBackend {
     return this.svc.deps;
   }
 
-  create(body: unknown, name: string | undefined) {
-    return this.svc.create(body as CreateRequest, name);
+  create(body: unknown, name: string | undefined, platform?: PlatformSpec) {
+    return this.svc.create(body as CreateRequest, name, platform);
   }
   start(ref: string) {
     return this.svc.start(ref);

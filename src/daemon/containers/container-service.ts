@@ -1,3 +1,4 @@
+import type { PlatformSpec } from "../../image/platform-spec.js";
 import { promises as fs } from "node:fs";
 import type { Duplex } from "node:stream";
 import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from "../../lib/errors.js";
@@ -37,8 +38,8 @@ export class ContainerService {
     return this.deps.store.get(ref);
   }
 
-  create(body: CreateRequest, name: string | undefined) {
-    return createContainer(this.deps, body, name);
+  create(body: CreateRequest, name: string | undefined, platform?: PlatformSpec) {
+    return createContainer(this.deps, body, name, platform);
   }
 
   private attrs(c: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
@@ -107,9 +108,22 @@ export class ContainerService {
     }
   }
 
+  /** Containers whose exit is being recorded (the monitor's exit frame and its close can both report it). */
+  private readonly exiting = new Set<string>();
+  /** Containers being stopped by a restart: their exit neither auto-removes nor applies the restart policy. */
+  private readonly restartingByUser = new Set<string>();
+
   /** Record an exit reported by the monitor, end attached streams, auto-remove. */
   private async onExit(c: ContainerRecord, exit: ExitInfo): Promise<void> {
-    if (!this.deps.store.find(c.id) || !isRunning(c.state.status) || exitHandled(c)) return;
+    if (!this.deps.store.find(c.id) || !isRunning(c.state.status) || exitHandled(c) || this.exiting.has(c.id)) return;
+    this.exiting.add(c.id);
+    try {
+      for (const ext of this.deps.extensions) {
+        await ext.exiting?.(c, exit).catch((err) => log.warn(`${ext.name} exiting hook failed`, { id: c.id, error: String(err) }));
+      }
+    } finally {
+      this.exiting.delete(c.id);
+    }
     const live = this.liveOf(c.id);
     // A container its policy brings back is "restarting" from its exit on, never "exited" in between.
     const restart = !c.hostConfig.AutoRemove && shouldRestart(c, exit.exitCode);
@@ -121,7 +135,7 @@ export class ContainerService {
     await this.runHooks("exited", c);
     this.deps.events.publish("container", "die", c.id, this.attrs(c, { exitCode: String(exit.exitCode) }));
     live.notifyExit(exit);
-    if (c.hostConfig.AutoRemove) {
+    if (c.hostConfig.AutoRemove && !this.restartingByUser.has(c.id)) {
       await this.removeRecord(c).catch((err) => log.warn("auto-remove failed", { id: c.id, error: String(err) }));
       return;
     }
@@ -194,7 +208,8 @@ export class ContainerService {
       this.deps.events.publish("container", "kill", c.id, this.attrs(c, { signal: String(sig) }));
       return;
     }
-    if (sig === 9) c.state.stoppedByUser = true;
+    // SIGKILL, or the container's own stop signal, is a stop by the user: no restart policy (dockerd).
+    if (sig === 9 || sig === parseSignal(c.config.StopSignal || "SIGTERM")) c.state.stoppedByUser = true;
     // Like dockerd, a SIGKILL answers once the exit is recorded (`kill` then `inspect` sees it exited).
     const exited = sig === 9 ? this.waitExit(c, 10_000) : undefined;
     this.signal(c, sig);
@@ -232,7 +247,15 @@ export class ContainerService {
 
   async restart(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const c = this.get(ref);
-    if (isRunning(c.state.status)) await this.stop(c.id, opts);
+    if (isRunning(c.state.status)) {
+      // The stop inside a restart is no end of the container: --rm does not remove it (as dockerd).
+      this.restartingByUser.add(c.id);
+      try {
+        await this.stop(c.id, opts);
+      } finally {
+        this.restartingByUser.delete(c.id);
+      }
+    }
     await this.start(c.id);
     this.deps.events.publish("container", "restart", c.id, this.attrs(c));
   }

@@ -1,4 +1,5 @@
-import { ConflictError, describeWriteError, InvalidArgumentError } from "../../lib/errors.js";
+import { ConflictError, describeWriteError, InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
+import type { PlatformSpec } from "../../image/platform-spec.js";
 import { newId } from "../../lib/ids.js";
 import { randomName, VALID_NAME } from "../../lib/names.js";
 import { validateCreateConfig } from "./validate-config.js";
@@ -50,6 +51,7 @@ export async function buildContainerRecord(
   deps: ContainerDeps,
   body: CreateRequest,
   requestedName: string | undefined,
+  platform?: PlatformSpec,
 ): Promise<{ record: ContainerRecord; warnings: string[] }> {
   if (!body || typeof body !== "object") throw new InvalidArgumentError("config cannot be empty in order to create a container");
   if (!body.Image) throw new InvalidArgumentError("No image was specified in the container configuration; pass an image name");
@@ -87,6 +89,7 @@ export async function buildContainerRecord(
   hostConfig.ConsoleSize = consoleSizeOf(hostConfig.ConsoleSize);
 
   const image = await deps.images.resolveForContainer(body.Image);
+  if (platform) checkImagePlatform(body.Image, image.platform, platform);
   const { HostConfig: _h, NetworkingConfig: _n, ...userConfig } = body;
   const config = mergeImageConfig(userConfig, image.config);
   config.Image = body.Image;
@@ -155,8 +158,19 @@ export function pickRandomName(inUse: (name: string) => boolean, generate: () =>
 }
 
 /** Create: reserve the name, prepare the rootfs layer, persist. (/etc files are written at each start, like dockerd.) */
-export async function createContainer(deps: ContainerDeps, body: CreateRequest, requestedName: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
-  const { record, warnings } = await buildContainerRecord(deps, body, requestedName);
+/**
+ * `?platform=` at create (API 1.41): the local image must be of that platform, else 404 as dockerd
+ * (wharf keeps one platform per reference and does not pull at create).
+ */
+function checkImagePlatform(ref: string, actual: PlatformSpec, wanted: PlatformSpec): void {
+  const fmt = (p: PlatformSpec) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+  const variantOk = !wanted.variant || !actual.variant || wanted.variant === actual.variant;
+  if (wanted.os === actual.os && wanted.architecture === actual.architecture && variantOk) return;
+  throw new NotFoundError(`image with reference ${ref} was found but does not match the specified platform: wanted ${fmt(wanted)}, actual: ${fmt(actual)}`);
+}
+
+export async function createContainer(deps: ContainerDeps, body: CreateRequest, requestedName: string | undefined, platform?: PlatformSpec): Promise<{ Id: string; Warnings: string[] }> {
+  const { record, warnings } = await buildContainerRecord(deps, body, requestedName, platform);
   deps.store.reserveName(record.name, record.id);
   // The rootfs and the layers under it are held until the record (a GC root) is on disk.
   const lease = deps.leases?.create();

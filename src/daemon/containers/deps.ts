@@ -31,6 +31,7 @@ export interface ImageResolver {
     topChainId: string | undefined;
     lowerDirs: string[];
     repoTags: string[];
+    platform: { os: string; architecture: string; variant?: string };
   }>;
 }
 

@@ -22,6 +22,11 @@ export interface ContainerExtension {
   prepare?(c: ContainerRecord, input: SpecInput, etc: EtcContent): Promise<void>;
   /** The process runs (pid in c.state.pid). */
   started?(c: ContainerRecord): Promise<void>;
+  /**
+   * The process ended; the container still shows as running. For what the exit record must
+   * carry before anyone can see it (State.OOMKilled). Keep it short: the exit waits for it.
+   */
+  exiting?(c: ContainerRecord, exit: { exitCode: number }): Promise<void>;
   /** The process exited (before any auto-remove or restart). */
   exited?(c: ContainerRecord): Promise<void>;
   /** The container is being removed; `volumes` is `docker rm -v`. */

@@ -9,21 +9,31 @@ export class ExecProbeRunner implements ProbeRunner {
     const { Id } = await this.exec.create(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
     const { socket, text } = collectingSocket(4096);
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      const pid = this.exec.store.get(Id).pid;
-      try {
-        if (pid) process.kill(pid, "SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    }, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    // On timeout the probe's process is killed and the result is in at once: a child it left
+    // behind (`sh -c "sleep 60"`) may hold the output open long after, as with dockerd.
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        const pid = this.exec.store.get(Id).pid;
+        try {
+          if (pid) process.kill(pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+        resolve();
+      }, timeoutMs);
+    });
+    const started = this.exec.start(Id, { detach: false, socket });
     try {
-      await this.exec.start(Id, { detach: false, socket });
+      await Promise.race([started, expired]);
     } finally {
       clearTimeout(timer);
     }
-    if (timedOut) return { exitCode: -1, output: `Health check exceeded timeout (${formatDuration(timeoutMs)})` };
+    if (timedOut) {
+      started.catch(() => undefined);
+      return { exitCode: -1, output: `Health check exceeded timeout (${formatDuration(timeoutMs)})` };
+    }
     return { exitCode: this.exec.store.get(Id).exitCode ?? -1, output: text() };
   }
 }

@@ -38,8 +38,9 @@ export async function commitFromContainer(images: ImageService, containers: Cont
     if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && v !== "") (config as Record<string, unknown>)[k] = v;
   }
   config = applyChanges(config, o.changes ?? []);
-  const pause = o.pause !== false && c.state.status === "running";
-  if (pause) await containers.pause(c.id);
+  // A container whose process is ending cannot be frozen: dockerd ignores a pause that fails
+  // and commits what is on disk.
+  const pause = o.pause !== false && c.state.status === "running" && (await containers.pause(c.id).then(() => true, () => false));
   try {
     if (!c.layers?.upperDir) throw new ConflictError(`container ${c.id} has no filesystem to commit`);
     const cmd = (base.Cmd as string[] | undefined) ?? [];

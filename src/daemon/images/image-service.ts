@@ -230,6 +230,7 @@ export class ImageService {
       topChainId: top,
       lowerDirs: top ? this.snapshotter.lowerDirs(top) : [],
       repoTags: familiarRefs(this.images.refsOf(record.id)).tags,
+      platform: { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) },
     };
   }
 

@@ -79,6 +79,8 @@ export interface ContainerImage {
   topChainId: string | undefined;
   lowerDirs: string[];
   repoTags: string[];
+  /** The image's platform (config `os`, `architecture`, `variant`). */
+  platform: { os: string; architecture: string; variant?: string };
 }
 
 /**

@@ -122,7 +122,8 @@ export class Endpoints {
       mac: cfg.MacAddress || macForIp(ip),
       ...(v6 ? { ip6: v6.ip, prefix6: v6.prefix, gateway6: v6.gateway } : {}),
       aliases,
-      dnsNames: user ? [c.name.slice(1), ...aliases, shortId] : [],
+      // dockerd's order: name, aliases, short ID, hostname (the default hostname is the short ID), once each.
+      dnsNames: user ? [...new Set([c.name.slice(1), ...aliases, shortId, ...(c.config.Hostname ? [c.config.Hostname] : [])])] : [],
     };
     sb.endpoints.push(ep);
     await this.store.saveSandbox(sb);

@@ -14,10 +14,7 @@ import { validateResources } from "./validate.js";
 export class ResourceExtension implements ContainerExtension {
   readonly name = "resources";
 
-  constructor(
-    private readonly oom: OomWatcher,
-    private readonly save: (c: ContainerRecord) => Promise<void>,
-  ) {}
+  constructor(private readonly oom: OomWatcher) {}
 
   async create(c: ContainerRecord, warnings: string[]): Promise<void> {
     const host = await detectHostInfo();
@@ -37,13 +34,11 @@ export class ResourceExtension implements ContainerExtension {
     this.oom.reset(c.id);
   }
 
-  async exited(c: ContainerRecord): Promise<void> {
+  async exiting(c: ContainerRecord, exit: { exitCode: number }): Promise<void> {
     // An OOM kill ends the process with SIGKILL; the kernel's line may trail the exit a little.
     // Only worth waiting for when a memory limit could have been hit and nobody killed it on purpose.
-    const maybe = c.state.exitCode === 137 && !!(c.hostConfig as DockerResources).Memory && !c.state.stoppedByUser;
-    if (await this.oom.wasKilled(c.id, maybe ? 300 : 0)) {
-      c.state.oomKilled = true;
-      await this.save(c);
-    }
+    // Decided before the container shows as exited, so an inspect after the exit sees OOMKilled (as dockerd).
+    const maybe = exit.exitCode === 137 && !!(c.hostConfig as DockerResources).Memory && !c.state.stoppedByUser;
+    if (await this.oom.wasKilled(c.id, maybe ? 300 : 0)) c.state.oomKilled = true;
   }
 }

@@ -77,7 +77,7 @@ export function toOciResources(r: DockerResources, opts: { blkioWeight: boolean 
     cpu.quota = Math.round((r.NanoCpus * 100_000) / 1e9);
   } else {
     if (r.CpuPeriod) cpu.period = r.CpuPeriod;
-    if (r.CpuQuota) cpu.quota = r.CpuQuota;
+    if (r.CpuQuota && r.CpuQuota > 0) cpu.quota = r.CpuQuota; // negative: no quota (the default)
   }
   if (r.CpusetCpus) cpu.cpus = r.CpusetCpus;
   if (r.CpusetMems) cpu.mems = r.CpusetMems;

@@ -62,10 +62,13 @@ export class ResourceUpdater {
     // writes -1 literally (EINVAL), so an existing limit is lifted by writing "max" ourselves.
     const liftPids = typeof body.PidsLimit === "number" && body.PidsLimit <= 0;
     if (liftPids) delete live.pids;
+    // CpuQuota -1 lifts the quota: the runtimes refuse to write -1 (ERANGE), so it is written here.
+    const liftQuota = typeof body.CpuQuota === "number" && body.CpuQuota < 0 && !body.NanoCpus;
     // Only a live process has runtime state to update (a "restarting" container between runs has none).
     if (isRunning(c.state.status) && c.state.pid > 0) {
       await this.applyLive(c.id, c.runtime, live);
       if (liftPids) await this.liftPidsLimit(c.id, host.cgroupVersion);
+      if (liftQuota) await this.liftCpuQuota(c.id, host.cgroupVersion);
     }
     Object.assign(c.hostConfig, next);
     await this.svc.deps.store.save(c);
@@ -77,6 +80,14 @@ export class ResourceUpdater {
     const file = cgroupFile(version, "pids", `${this.svc.deps.cgroupParent.replace(/\/$/, "")}/${id}`, "pids.max");
     await fs.writeFile(file, "max").catch((err: Error) => {
       throw new WharfError(`Cannot update container ${id}: writing file \`pids.max\`: ${err.message}`);
+    });
+  }
+
+  private async liftCpuQuota(id: string, version: 1 | 2): Promise<void> {
+    const rel = `${this.svc.deps.cgroupParent.replace(/\/$/, "")}/${id}`;
+    const [file, value] = version === 2 ? [cgroupFile(2, "cpu", rel, "cpu.max"), "max"] : [cgroupFile(1, "cpu", rel, "cpu.cfs_quota_us"), "-1"];
+    await fs.writeFile(file, value).catch((err: Error) => {
+      throw new WharfError(`Cannot update container ${id}: writing file \`${path.basename(file)}\`: ${err.message}`);
     });
   }
 

@@ -43,7 +43,7 @@ export function wireStorageFeatures(o: { dataRoot: string; store: ContainerStore
       oom.start();
       return [
         new VolumeExtension(volumes, (ref) => o.store.find(ref), path.join(o.dataRoot, "volumes")),
-        new ResourceExtension(oom, (c) => o.store.save(c)),
+        new ResourceExtension(oom),
         health,
       ];
     },

@@ -6,9 +6,9 @@ import { readBody, send, sendJson, type Exchange } from "./exchange.js";
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 
+/** A reference that is neither a digest nor a valid tag names nothing: 404 MANIFEST_UNKNOWN, as the OCI conformance suite expects. */
 async function resolve(x: Exchange, ref: string): Promise<{ digest: string; mediaType: string }> {
   const digest = DIGEST_RE.test(ref) ? ref : TAG_RE.test(ref) ? await x.storage.resolveTag(x.repo, ref) : undefined;
-  if (!digest && !TAG_RE.test(ref) && !DIGEST_RE.test(ref)) throw errors.manifestInvalid(`invalid reference ${ref}`);
   const mediaType = digest ? await x.storage.manifestType(x.repo, digest) : undefined;
   if (!digest || mediaType === undefined) throw errors.manifestUnknown(ref);
   return { digest, mediaType };

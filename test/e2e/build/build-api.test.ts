@@ -67,6 +67,27 @@ describe("POST /build", () => {
     assert.equal(messages(missing.body).pop()?.error, "COPY failed: file not found in build context or excluded by .dockerignore: stat nope.txt: file does not exist");
   });
 
+  it("as dockerd's classic builder: every stage up to the target runs and sends its image ID as aux; an empty Dockerfile and a bad platform are 400s", async () => {
+    const dockerfile = "FROM busybox AS stage1\nONBUILD RUN echo foo > /somefile\nONBUILD ENV bar=baz\n\nFROM stage1\nRUN cat /somefile\n\nFROM stage1\nRUN cat /somefile\n";
+    const r = await api(d.socket, "POST", "/build", await tarOf(await ctx({ Dockerfile: dockerfile })), { "Content-Type": "application/x-tar" });
+    assert.equal(r.status, 200);
+    const ids = messages(r.body).filter((m) => m.aux).map((m) => m.aux.ID as string);
+    assert.equal(ids.length, 3, r.body);
+    const last = await api(d.socket, "GET", `/images/${ids[2]}/json`);
+    assert.ok(last.json().Config.Env.includes("bar=baz"), last.body);
+    const q = await api(d.socket, "POST", "/build?q=1", await tarOf(await ctx({ Dockerfile: dockerfile })), { "Content-Type": "application/x-tar" });
+    assert.deepEqual(messages(q.body).filter((m) => m.aux), [], "quiet builds send no aux");
+
+    const empty = await api(d.socket, "POST", "/build", await tarOf(await ctx({ Dockerfile: "" })), { "Content-Type": "application/x-tar" });
+    assert.equal(empty.status, 400);
+    assert.equal(empty.json().message, "the Dockerfile (Dockerfile) cannot be empty");
+    const comment = await api(d.socket, "POST", "/build", await tarOf(await ctx({ Dockerfile: "# only a comment\n" })), { "Content-Type": "application/x-tar" });
+    assert.match(comment.json().message, /file with no instructions/);
+    const platform = await api(d.socket, "POST", "/build?platform=foobar", await tarOf(await ctx({ Dockerfile: "FROM busybox\n" })), { "Content-Type": "application/x-tar" });
+    assert.equal(platform.status, 400);
+    assert.match(platform.json().message, /unknown operating system or architecture/);
+  });
+
   it("RUN as a named USER gets its uid, gid and supplementary groups from the image", async () => {
     const dir = await ctx({ Dockerfile: "FROM busybox\nUSER root\nRUN echo bob:x:4242:4242::/tmp:/bin/sh >> /etc/passwd && echo extra:x:4242: >> /etc/group && sed -i s/^wheel:x:10:root$/wheel:x:10:root,bob/ /etc/group\nUSER bob\nRUN id > /tmp/id\n" });
     const r = await api(d.socket, "POST", "/build", await tarOf(dir), { "Content-Type": "application/x-tar" });

@@ -1,24 +1,29 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import os from "node:os";
+import { promises as fs } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { run, startTestDaemon, uniqueName, waitFor, type TestDaemon } from "../../helpers/daemon.js";
 import { freePort, Rsyslog } from "../../helpers/receivers.js";
+import { makeTestCerts, type TestCerts } from "../../helpers/certs.js";
 
 /** The syslog driver against Debian's rsyslogd on loopback and unix sockets, through the docker CLI. */
 describe("syslog log driver", () => {
   let d: TestDaemon;
   let rs: Rsyslog;
+  let certs: TestCerts;
   const dk = (args: string[], timeoutMs = 120_000) => run("docker", args, { env: d.env, timeoutMs });
 
   before(async () => {
-    rs = new Rsyslog();
+    certs = await makeTestCerts(`/tmp/wharf-syslog-certs-${uniqueName("c")}`);
+    rs = new Rsyslog({ ca: certs.ca, cert: certs.serverCert, key: certs.serverKey });
     await rs.start();
     d = await startTestDaemon();
   });
   after(async () => {
     await d?.stop();
     await rs?.stop();
+    if (certs) await fs.rm(certs.dir, { recursive: true, force: true });
   });
 
   const received = (marker: string, n = 1) =>
@@ -66,6 +71,22 @@ describe("syslog log driver", () => {
       assert.equal(m[6], `hello-${name}`, address);
       check(m);
     }
+  });
+
+  test("tcp+tls rfc5424 (octet counting) verified against the CA; a receiver the CA did not sign fails the start", async () => {
+    const name = uniqueName("tls");
+    const r = await dk(["run", "--rm", "--name", name, "--log-driver", "syslog", "--log-opt", `syslog-address=tcp+tls://127.0.0.1:${rs.tlsPort}`,
+      "--log-opt", "syslog-format=rfc5424", "--log-opt", `syslog-tls-ca-cert=${certs.ca}`, "--log-opt", "tag={{.Name}}", "busybox", "sh", "-c", `echo one-${name}; echo two-${name}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const [one] = await received(`one-${name}`);
+    const [two] = await received(`two-${name}`);
+    assert.equal(one[3], name, "rfc5424 APP-NAME is the tag");
+    assert.equal(two[6], `two-${name}`, "octet counting keeps messages apart");
+
+    const bad = await dk(["run", "--rm", "--log-driver", "syslog", "--log-opt", `syslog-address=tcp+tls://127.0.0.1:${rs.tlsPort}`,
+      "--log-opt", `syslog-tls-ca-cert=${certs.otherCa}`, "busybox", "true"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /failed to initialize logging driver: .*certificate/);
   });
 
   test("nothing listening on a tcp address fails the start, as dockerd", async () => {

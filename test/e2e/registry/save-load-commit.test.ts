@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { run, startTestDaemon, uniqueName, type TestDaemon } from "../../helpers/daemon.js";
+import { api, run, startTestDaemon, uniqueName, type TestDaemon } from "../../helpers/daemon.js";
 
 describe("docker save/load and commit through wharf", () => {
   let d: TestDaemon;
@@ -56,6 +56,26 @@ describe("docker save/load and commit through wharf", () => {
     const oci = path.join(dir, "oci.tar");
     await skopeo("copy", `docker-archive:${tar}`, `oci-archive:${oci}:${uniqueName("t")}`);
     assert.match(await docker("load", "-i", oci), /Loaded image/);
+  });
+
+  it("commit of a container whose process is exiting succeeds (a pause that cannot happen is skipped); changes apply", async () => {
+    // Start, then commit at once through the API: the commit lands while the process exits.
+    for (let i = 0; i < 5; i++) {
+      const c = await api(d.socket, "POST", "/containers/create", { Image: "busybox", Cmd: ["sh", "-c", "echo bye > /bye"], HostConfig: { NetworkMode: "none" } });
+      assert.equal(c.status, 201, c.body);
+      const id = c.json().Id as string;
+      try {
+        assert.equal((await api(d.socket, "POST", `/containers/${id}/start`)).status, 204);
+        const changes = ["CMD [\"cat\", \"/bye\"]", "LABEL phase=exiting"].map((x) => `changes=${encodeURIComponent(x)}`).join("&");
+        const r = await api(d.socket, "POST", `/commit?container=${id}&${changes}`);
+        assert.equal(r.status, 201, `commit ${i}: ${r.body}`);
+        const img = r.json().Id as string;
+        assert.equal((await docker("image", "inspect", "-f", "{{json .Config.Cmd}} {{.Config.Labels.phase}}", img)).trim(), '["cat","/bye"] exiting');
+        await docker("rmi", img);
+      } finally {
+        await api(d.socket, "DELETE", `/containers/${id}?force=1`);
+      }
+    }
   });
 
   it("commit makes an image with the container's file, a new layer in history, and survives save/load", async () => {

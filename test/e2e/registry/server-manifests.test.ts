@@ -75,6 +75,19 @@ describe("registry server: manifests, tags, catalog, referrers", () => {
     assert.equal(await errorCode(unknown), "MANIFEST_UNKNOWN");
   });
 
+  it("answers a reference that is not a valid tag with 404 MANIFEST_UNKNOWN (GET and HEAD), as the OCI conformance suite expects", async () => {
+    const name = `m/${uniqueName("inv")}`;
+    const m = await image(name);
+    assert.equal((await putManifest(name, "v1", m)).status, 201);
+    for (const ref of [".INVALID_MANIFEST_NAME", "-dash", "sha256:short"]) {
+      const get = await fetch(url(`/v2/${name}/manifests/${ref}`));
+      assert.equal(get.status, 404, ref);
+      assert.equal(await errorCode(get), "MANIFEST_UNKNOWN");
+      const head = await fetch(url(`/v2/${name}/manifests/${ref}`), { method: "HEAD" });
+      assert.equal(head.status, 404, ref);
+    }
+  });
+
   it("negotiates the content type: a Docker-only client gets no OCI manifest by tag", async () => {
     const name = `m/${uniqueName("neg")}`;
     const oci = await image(name);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { dashboardUrl, launchBrowser, openDashboard, screenshot } from "../../helpers/browser.js";
-import { run, startTestDaemon, uniqueName, type TestDaemon } from "../../helpers/daemon.js";
+import { run, startTestDaemon, uniqueName, waitFor, type TestDaemon } from "../../helpers/daemon.js";
 
 /**
  * The dashboard (issue 16) in a real headless Chromium against a daemon
@@ -60,6 +60,22 @@ describe("dashboard: containers page in a browser", () => {
     assert.equal(ps.stdout.trim(), "", "docker ps no longer lists it");
     const all = await dk(["ps", "-a", "--filter", `name=^${name}$`, "--format", "{{.State}}"]);
     assert.equal(all.stdout.trim(), "exited");
+  });
+
+  test("search and the state filter narrow the list; / focuses the search", async () => {
+    const other = uniqueName("ui-other");
+    made.push(other);
+    assert.equal((await dk(["create", "--name", other, "--label", "tier=backend", "busybox"])).code, 0);
+    const rows = page.locator("table.containers tbody tr");
+    await page.getByRole("link", { name: other, exact: true }).waitFor();
+    await page.locator("body").press("/");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "c-search");
+    await page.keyboard.type("tier=backend");
+    await waitFor("only the labelled container", async () => (await rows.count()) === 1 && (await rows.getByRole("link", { name: other, exact: true }).count()) === 1);
+    await page.getByLabel("Search containers").fill("");
+    await page.getByLabel("State").selectOption("created");
+    await waitFor("only created containers", async () => (await rows.count()) === 1 && (await rows.locator(".state.created").count()) === 1);
+    await page.getByLabel("State").selectOption("all");
   });
 
   test("the page raised no script errors", () => {

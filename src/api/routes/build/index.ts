@@ -2,6 +2,7 @@ import type { Route, RequestContext } from "../../router.js";
 import { InvalidArgumentError, NotImplementedError } from "../../../lib/errors.js";
 import { publicErrorMessage } from "../../errors.js";
 import type { BuildOptions } from "../../../daemon/build/types.js";
+import { parsePlatformString } from "../../../image/manifest.js";
 import type { BuildBackend } from "./backend.js";
 
 /**
@@ -44,6 +45,9 @@ function jsonMapParam<V>(ctx: RequestContext, name: string, valueOk: (v: unknown
 function buildOptions(ctx: RequestContext): BuildOptions {
   if (ctx.str("version") === "2") throw new NotImplementedError("BuildKit is not supported by wharf; use the classic builder (DOCKER_BUILDKIT=0)");
   if (ctx.str("remote")) throw new NotImplementedError("building from a remote context (git or URL) is not supported yet; send the context as a tar");
+  // dockerd parses `platform` before reading the context: a bad one is a 400 (containerd's words).
+  // Base images are still the host's platform (no cross-platform builds).
+  if (ctx.str("platform")) parsePlatformString(ctx.str("platform"));
   const extraHosts = ctx.query.getAll("extrahosts").flatMap((h) => h.split(",")).filter(Boolean);
   return {
     dockerfile: ctx.str("dockerfile") || "Dockerfile",

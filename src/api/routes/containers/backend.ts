@@ -1,9 +1,11 @@
 import type { Duplex, Writable } from "node:stream";
 import type { Filters } from "../../../lib/filters.js";
+import type { PlatformSpec } from "../../../image/platform-spec.js";
 
 /** What the container routes need from the daemon (consumer-declared, like moby's router backends). */
 export interface ContainersBackend {
-  create(body: unknown, name: string | undefined): Promise<{ Id: string; Warnings: string[] }>;
+  /** `platform`: the client's `?platform=` (API ≥ 1.41), parsed. */
+  create(body: unknown, name: string | undefined, platform?: PlatformSpec): Promise<{ Id: string; Warnings: string[] }>;
   start(ref: string): Promise<void>;
   stop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
   kill(ref: string, signal?: string): Promise<void>;

@@ -5,6 +5,9 @@ import type { ContainerCreateBody } from "../../types/engine-api.js";
 import { streamMediaType } from "../../media-types.js";
 import { versionLessThan } from "../../version.js";
 import { adaptCreateBody } from "./create-compat.js";
+import { inspectForVersion, killForVersion } from "./legacy-compat.js";
+import { parsePlatformSpec } from "../../../image/platform-spec.js";
+import { hostArchitecture } from "../../../image/image-config.js";
 
 /** Resolves when the client goes away; `dispose` removes the listener (keep-alive sockets serve many requests). */
 function clientGone(ctx: RequestContext): { closed: Promise<void>; dispose: () => void } {
@@ -50,14 +53,18 @@ export function containerRoutes(b: ContainersBackend): Route[] {
       method: "POST",
       path: "/containers/create",
       // Below API 1.42 dockerd ignores ConsoleSize (adaptCreateBody drops it, with the other version rules).
-      handler: async (ctx) => ctx.sendJson(201, await b.create(adaptCreateBody(ctx.apiVersion, await ctx.body<ContainerCreateBody>("ContainerCreate")), ctx.str("name"))),
+      handler: async (ctx) => {
+        const body = adaptCreateBody(ctx.apiVersion, await ctx.body<ContainerCreateBody>("ContainerCreate"));
+        const p = versionLessThan(ctx.apiVersion, "1.41") ? "" : ctx.str("platform") ?? "";
+        ctx.sendJson(201, await b.create(body, ctx.str("name"), p ? parsePlatformSpec(p, { os: "linux", architecture: hostArchitecture() }) : undefined));
+      },
     },
     { method: "POST", path: "/containers/prune", handler: async (ctx) => ctx.sendJson(200, await b.prune(ctx.filters())) },
-    { method: "GET", path: "/containers/{id}/json", handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id, ctx.bool("size"))) },
+    { method: "GET", path: "/containers/{id}/json", handler: async (ctx) => ctx.sendJson(200, inspectForVersion(await b.inspect(ctx.params.id, ctx.bool("size")), ctx.apiVersion)) },
     { method: "POST", path: "/containers/{id}/start", handler: async (ctx) => (await startBody(ctx), await b.start(ctx.params.id), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/stop", handler: async (ctx) => (await b.stop(ctx.params.id, stopOpts(ctx)), ctx.sendStatus(204)) },
     { method: "POST", path: "/containers/{id}/restart", handler: async (ctx) => (await b.restart(ctx.params.id, stopOpts(ctx)), ctx.sendStatus(204)) },
-    { method: "POST", path: "/containers/{id}/kill", handler: async (ctx) => (await b.kill(ctx.params.id, ctx.str("signal") || undefined), ctx.sendStatus(204)) },
+    { method: "POST", path: "/containers/{id}/kill", handler: async (ctx) => (await killForVersion(() => b.kill(ctx.params.id, ctx.str("signal") || undefined), ctx.apiVersion), ctx.sendStatus(204)) },
     {
       method: "POST",
       path: "/containers/{id}/rename",

@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../router.js";
 import { publicErrorMessage } from "../../errors.js";
+import { UnauthorizedError, WharfError } from "../../../lib/errors.js";
 import { decodeRegistryAuth } from "../../../daemon/images/registry-auth.js";
 import type { ImageBackend } from "./backend.js";
 
@@ -17,7 +18,10 @@ export async function progressStream(ctx: RequestContext, work: (progress: (m: R
   try {
     await work(progress);
   } catch (err) {
-    if (!res) throw err;
+    // A registry that wants credentials is the registry's refusal, not this daemon's: dockerd
+    // answers it as an unknown error (500) so the docker CLI prints the reason and fails, where
+    // a 401 would make it start a Docker Hub login prompt (which hangs with stdin closed).
+    if (!res) throw err instanceof UnauthorizedError ? new WharfError(err.message, { cause: err }) : err;
     const message = publicErrorMessage(err, "the progress stream");
     res.write(JSON.stringify({ errorDetail: { message }, error: message }) + "\r\n");
   }

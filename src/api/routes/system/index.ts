@@ -1,5 +1,5 @@
 import type { Route, RequestContext } from "../../router.js";
-import { API_VERSION } from "../../version.js";
+import { API_VERSION, versionLessThan } from "../../version.js";
 import { parseTimestamp, validateFilterKeys, type Filters } from "../../../lib/filters.js";
 import type { EngineEvent } from "../../../daemon/events/event-bus.js";
 import type { SystemBackend } from "./backend.js";
@@ -47,13 +47,23 @@ export function eventMatches(ev: EngineEvent, f: Filters): boolean {
   return one("scope", ev.scope);
 }
 
+/**
+ * `GET /info` as an older client expects it (dockerd's router): below API 1.25 an
+ * `ExecutionDriver` field ("<not supported>") and security options by name only.
+ */
+export function infoForVersion<T extends { SecurityOptions?: string[] }>(info: T, apiVersion: string): T & { ExecutionDriver?: string } {
+  if (!versionLessThan(apiVersion, "1.25")) return info;
+  const names = (info.SecurityOptions ?? []).map((o) => /(?:^|,)name=([^,]*)/.exec(o)?.[1] ?? o);
+  return { ...info, ExecutionDriver: "<not supported>", SecurityOptions: names };
+}
+
 /** _ping, version, info, events. */
 export function systemRoutes(b: SystemBackend): Route[] {
   return [
     { method: "GET", path: "/_ping", handler: ping },
     { method: "HEAD", path: "/_ping", handler: ping },
     { method: "GET", path: "/version", handler: async (ctx) => ctx.sendJson(200, await b.version()) },
-    { method: "GET", path: "/info", handler: async (ctx) => ctx.sendJson(200, await b.info()) },
+    { method: "GET", path: "/info", handler: async (ctx) => ctx.sendJson(200, infoForVersion(await b.info(), ctx.apiVersion)) },
     {
       method: "GET",
       path: "/events",

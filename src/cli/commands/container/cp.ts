@@ -84,6 +84,15 @@ async function extractLocal(tar: Readable, dest: string, topName: string): Promi
   try {
     await pipeline(tar, tarExtract({ cwd: tmp, preservePaths: false, onReadEntry: (e) => void (size += e.size ?? 0) }) as unknown as NodeJS.WritableStream);
     const entries = await fs.readdir(tmp);
+    if (topName === ".") {
+      // The container's root ("/", "/bin/", ... in the tar): its contents go into dest, or become dest.
+      if (!intoDir) return await fs.rename(tmp, dest).then(() => size);
+      for (const e of entries) {
+        await fs.rm(path.join(dest, e), { recursive: true, force: true }).catch(() => undefined);
+        await fs.rename(path.join(tmp, e), path.join(dest, e));
+      }
+      return size;
+    }
     const got = entries.includes(topName) ? topName : entries[0];
     if (!got) return 0;
     const target = intoDir ? path.join(dest, got) : dest;

@@ -119,7 +119,7 @@ export function displayablePorts(input: Port[]): string {
   const hostMappings: string[] = [];
   for (const p of ports) {
     const current = p.PrivatePort;
-    let key = p.Type;
+    let key: string = p.Type;
     if (p.IP) {
       if ((p.PublicPort ?? 0) !== current) {
         hostMappings.push(`${joinHostPort(p.IP, String(p.PublicPort ?? 0))}->${p.PrivatePort}/${p.Type}`);

@@ -82,7 +82,7 @@ export function renderVersion(client: ReturnType<typeof clientInfo>, server: Ver
       lines.push(` ${comp.Name}:`);
       if (comp.Name === "Engine") {
         const d = comp.Details ?? {};
-        const v = (k: keyof VersionResponse, dk: string) => d[dk] ?? String(server[k] ?? "");
+        const v = (k: keyof VersionResponse, dk: string) => String(d[dk] ?? server[k] ?? "");
         lines.push(
           cell("  ", "Version", comp.Version || server.Version),
           cell("  ", "API version", `${v("ApiVersion", "ApiVersion")} (minimum version ${v("MinAPIVersion", "MinAPIVersion")})`),
@@ -90,11 +90,11 @@ export function renderVersion(client: ReturnType<typeof clientInfo>, server: Ver
           cell("  ", "Git commit", v("GitCommit", "GitCommit")),
           cell("  ", "Built", ansicIfTime(v("BuildTime", "BuildTime"))),
           cell("  ", "OS/Arch", `${v("Os", "Os")}/${v("Arch", "Arch")}`),
-          cell("  ", "Experimental", d.Experimental ?? String(server.Experimental ?? false)),
+          cell("  ", "Experimental", String(d.Experimental ?? server.Experimental ?? false)),
         );
       } else {
         lines.push(cell("  ", "Version", comp.Version));
-        for (const key of Object.keys(comp.Details ?? {}).sort()) lines.push(cell("  ", key, comp.Details?.[key] ?? ""));
+        for (const key of Object.keys(comp.Details ?? {}).sort()) lines.push(cell("  ", key, String(comp.Details?.[key] ?? "")));
       }
     }
   }
